@@ -1,0 +1,80 @@
+"""Score extract_facts on the five hand-labelled seeds with the shared scorer (read at run time;
+nothing from /work/shared is copied into the repo)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from zonewatch.parsers.indicators import extract_facts
+from zonewatch.parsers.normalize import normalize_text
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GOLD = SHARED / "gold" / "seed_indicators.jsonl"
+SCORER = SHARED / "gold" / "score.py"
+SEEDS = SHARED / "seeds"
+PUBLISHED = {"000": dt.date(2023, 2, 23), "001": dt.date(2022, 10, 13), "002": dt.date(2022, 1, 30),
+             "003": dt.date(2026, 3, 18), "004": dt.date(2022, 10, 12)}
+MIN_P, MIN_R = 0.95, 0.90
+
+pytestmark = pytest.mark.skipif(not GOLD.exists() or not SCORER.exists(), reason="shared gold not available")
+
+
+def _produce(tmp_path: Path) -> Path:
+    out = tmp_path / "produced.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for seed in sorted(SEEDS.glob("*.txt")):
+            text = normalize_text(seed.read_text(encoding="utf-8"))
+            for fact in extract_facts(text, PUBLISHED[seed.name[:3]]):
+                row = fact.to_json() | {"doc": seed.stem}
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b)) + 1e-9
+
+
+def _pair_rates(produced: Path) -> dict[str, float]:
+    """Subject and kind accuracy on matched pairs (same matching as score.py)."""
+    gold = defaultdict(list)
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            g = json.loads(line)
+            gold[g["doc"]].append(g)
+    pairs = subj = kind = 0
+    for line in produced.read_text(encoding="utf-8").splitlines():
+        p = json.loads(line)
+        free = gold[p["doc"]]
+        ok = [g for g in free if g["measure"] == p["measure"] and g["period"] == p["period"]
+              and _close(float(g["norm_value"]), float(p["norm_value"]))]
+        if not ok:
+            continue
+        g = next((x for x in ok if x.get("core", True)), ok[0])
+        free.remove(g)
+        pairs += 1
+        subj += g["subject"] == p["subject"]
+        kind += g["kind"] == p["kind"]
+    return {"subject": subj / pairs if pairs else 0.0, "kind": kind / pairs if pairs else 0.0}
+
+
+def test_seed_precision_and_recall(tmp_path: Path) -> None:
+    produced = _produce(tmp_path)
+    run = subprocess.run([sys.executable, str(SCORER), str(GOLD), str(produced), "--min-p", "0", "--min-r", "0"],
+                         capture_output=True, text=True, check=False)
+    print(run.stderr)
+    print(run.stdout)
+    m = re.search(r"precision=([\d.]+) recall=([\d.]+)", run.stdout)
+    assert m, run.stdout + run.stderr
+    precision, recall = float(m.group(1)), float(m.group(2))
+    rates = _pair_rates(produced)
+    print(f"subject accuracy={rates['subject']:.3f} kind accuracy={rates['kind']:.3f}")
+    assert precision >= MIN_P, f"precision {precision} < {MIN_P}"
+    assert recall >= MIN_R, f"recall {recall} < {MIN_R}"
+    assert rates["subject"] >= 0.85 and rates["kind"] >= 0.9

@@ -1,0 +1,540 @@
+"""The pipeline: paragraphs -> sentences -> clauses -> number+unit mentions -> Facts.
+
+Each step is a small function; the state carried between sentences (the period in force, the
+paragraph's subject, the last project named) lives in `_State`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import catalog, kinds, periods, qualifiers, regions
+from .fact import Fact
+from .numbers import NUMBER, parse_arabic, parse_chinese, parse_fraction, split_multiplier
+from .units import Unit, match_unit
+
+SENTENCE_END = re.compile(r"[。！？!?]+")
+CLAUSE_SEP = re.compile(r"[,，;；:：]")
+QUOTES = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "【": "】"}
+# A small Chinese numeral with a counter is rhetoric (四个意识, 六个回归, 四个方面) unless a verb
+# of counting comes right before it (新增三家, 建成两座).
+COUNT_VERBS = re.compile(r"(?:新增|引进|建成|新建|签约|落地|开工|竣工|获批|达到|达|共|累计|完成|实施|培育|认定|入选|增加|举办|开展)$")
+GENERIC_AFTER = ("方面", "层面", "环节", "维度", "阶段", "步骤", "领域")
+
+# Words a clause may start with before its leading period (特别是去年, 其中2021年).
+LEAD_WORDS = re.compile(r"^(?:特别是|尤其是|其中|在|截至|截止|而|但|同时|自|从|仅|单|今|另外|此外|与此同时)?\s*$")
+# A figure stated as a present state or a running total has no period (累计, 目前, 现有).
+PRESENT = re.compile(r"累计|目前|现有|现拥有|已经|已|截至目前|至今|最新")
+# Two-character words that start with a counter and are not a count (所有, 台阶, 名称 …).
+NOT_UNIT_WORDS = ("所以", "所有", "所属", "台阶", "名称", "名单", "名义", "名列", "名牌", "场所", "场景", "场地",
+                  "批准", "批复", "种类", "处理", "处置", "处于", "列入", "列为", "位于", "位置", "位列", "位居",
+                  "人民", "人才", "项目", "件事", "家庭", "家乡", "个人", "条件", "条例", "户籍", "台湾", "套餐",
+                  "款项", "座谈", "个月", "个工")
+# After a money/area amount: 以上/以下 + a noun makes it a class (5000万元以上项目), not a fact.
+THRESHOLD_AFTER = re.compile(r"^(?:以上|以下|及以上|规模以上)(?=[\u4e00-\u9fff])")
+RANK_BEFORE = re.compile(r"(?:居|位列|列|排名|排|名列|位居|跃居|升至|跃升至|位于|保持|稳居)[^,，;；。]{0,12}$")
+GROWTH_WORDS = re.compile(r"增长率|增长|增速|增幅|下降|下滑|回落|减少|降低|上涨|上升|增加|同比|环比|负增长")
+SHARE_WORDS = re.compile(r"占比|比重|占到|占|份额|覆盖率|满意度|贡献率|率|比例")
+NEGATIVE_WORDS = re.compile(r"(?:下降|下滑|回落|减少|降低|负增长|低于|收窄|降)(?:了|为)?$")
+RAISE_WORDS = re.compile(r"提高|提升|增加|扩大|高于|拉动")
+MULTIPLE_WORDS = re.compile(r"翻(一|两|二|三)?番")
+RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)")
+RATIO_CONTEXT = re.compile(r"结构|比例|之比|产业比")
+# Words stripped off the end of the phrase before a number to get the indicator's name.
+TAIL_WORDS = re.compile(
+    r"(?:超过|超出|突破|逾|超|约为|约|大约|将近|接近|近|达到了|达到|达|完成了|完成|实现了|实现|为|是|共计|共|总计|合计|"
+    r"分别|了|的|到|至|提高到|提高|提升到|提升|高于|低于|占到|稳占|占|贡献出|稳定在|保持在|增长|下降|回落|"
+    r"增速|增幅|同比|环比|年均|平均|由|预计|有望|力争|计划|确保|争取|突破了|超过了|全年|今年|去年|当年|累计|达成|"
+    r"已经|已|以|上|拉动|约合)$")
+HEAD_CUT = re.compile(r"[、和及与对在把将向为让由从]|全区|我区|本区|特别是|其中|尤其是")
+FOLLOW = re.compile(
+    r"^([^\s,，;；。、:：()（）]{1,18}?)(?=[,，;；。、:：()（）]|和[\d一二三四五六七八九十]|全部|全面|加快|尽快|加速|陆续|相继|正式|实现|落实|授予|"
+    r"依次|参加|出席|建设|开工|竣工|投产|落位|在|已|被|获|达到|完成|顺利|成功|入选|的|集中|同步|开展|$)")
+
+
+@dataclass
+class Mention:
+    start: int            # offset of the number in the sentence
+    end: int              # offset after the unit (and 以上/左右)
+    value: float
+    unit: Unit
+    inner: str            # 余 / 多 between number and unit
+    after: str            # text right after the unit
+    rank: bool = False
+    series: bool = False
+
+
+@dataclass
+class _State:
+    published: dt.date | None
+    zone: str | None
+    doc_period: str | None = None
+    para_period: str | None = None
+    para_subject: str | None = None
+    project: str | None = None
+    sentence_project: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- splitting
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+def is_chrome(par: str) -> bool:
+    """Page furniture: list items of 'hot' links, truncated titles."""
+    return par.startswith(("- ", "-", "·")) or par.endswith(("...", "…")) or len(par) < 4
+
+
+def is_heading(par: str) -> bool:
+    """A question of an interview or a numbered section title: the period context resets."""
+    return par.endswith(("?", "？")) or bool(re.match(r"^[一二三四五六七八九十]+、", par))
+
+
+def sentences(par: str) -> list[str]:
+    out, last = [], 0
+    for m in SENTENCE_END.finditer(par):
+        out.append(par[last: m.end()])
+        last = m.end()
+    if last < len(par):
+        out.append(par[last:])
+    return [s for s in out if s.strip()]
+
+
+def clauses(sent: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence; separators outside quotes only."""
+    quoted = quoted_mask(sent)
+    out, last = [], 0
+    for m in CLAUSE_SEP.finditer(sent):
+        if quoted[m.start()]:
+            continue
+        out.append((last, m.start()))
+        last = m.end()
+    out.append((last, len(sent)))
+    return out
+
+
+def quoted_mask(s: str) -> list[bool]:
+    """True for characters inside “…”, 《…》 and the like (names, slogans: 3转4强7新)."""
+    mask, stack = [False] * (len(s) + 1), []
+    for i, c in enumerate(s):
+        if stack and c == stack[-1]:
+            stack.pop()
+            mask[i] = True
+            continue
+        if c in QUOTES:
+            stack.append(QUOTES[c])
+        mask[i] = bool(stack)
+    return mask
+
+
+def clause_of(cls: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in cls:
+        if a <= pos <= b:
+            return a, b
+    return cls[-1]
+
+
+# ---------------------------------------------------------------- numbers with units
+
+def find_mentions(sent: str) -> list[Mention]:
+    """Number+unit mentions in a sentence, with the not-facts (names, dates, phone numbers,
+    thresholds, ordinals, quoted slogans) left out."""
+    quoted = quoted_mask(sent)
+    out: list[Mention] = []
+    skip_until = -1
+    for r in RATIO.finditer(sent):
+        if RATIO_CONTEXT.search(sent[max(0, r.start() - 20): r.start()]):
+            skip_until = max(skip_until, r.end())
+    for m in NUMBER.finditer(sent):
+        s, e = m.start(), m.end()
+        if s < skip_until or quoted[s]:
+            continue
+        prev = sent[s - 1] if s else ""
+        if prev.isascii() and (prev.isalnum() or prev in "-./+#_~"):
+            continue  # J7, 0431-82902222, 1+3+N, v2.0
+        if m.group("frac"):
+            v = parse_fraction(m.group("frac"))
+            if v is None:
+                continue
+            out.append(Mention(s, e, round(v, 2), Unit("%", "%", 1.0, "pct"), "", sent[e: e + 6]))
+            continue
+        prefix = ""
+        if m.group("ar"):
+            v = parse_arabic(m.group("ar"))
+        else:
+            core, prefix = split_multiplier(m.group("cn"))
+            v = parse_chinese(core)
+            if v is not None and v == 1 and not prefix and prev != "第":
+                continue  # 一家, 一个: an article, not a count
+        if v is None:
+            continue
+        if e < len(sent) and sent[e].isascii() and sent[e].isalpha():
+            continue  # 5G, 3D
+        if prev == "第":
+            mention = _rank(sent, s, e, v)
+            if mention:
+                out.append(mention)
+            continue
+        pos, inner = e, ""
+        if sent[pos: pos + 1] in ("多", "余"):
+            inner, pos = sent[pos], pos + 1
+        um = match_unit(sent, pos, prefix)
+        if um is None:
+            continue
+        unit, uend = um
+        word2 = sent[uend - 1: uend + 1] if unit.family == "count" and len(unit.text) == 1 else ""
+        if word2 in NOT_UNIT_WORDS:
+            continue
+        if unit.family == "count" and sent[uend: uend + 2] in GENERIC_AFTER:
+            continue  # 以下四个方面
+        if (m.group("cn") and unit.family == "count" and v < 10
+                and not COUNT_VERBS.search(sent[max(0, s - 3): s])):
+            continue
+        after = sent[uend: uend + 12]
+        if after.startswith(("级", "强", "号", "届")):
+            continue  # 万亿级, 500强
+        if unit.family in ("money", "area", "weight", "power") and THRESHOLD_AFTER.match(after):
+            continue  # 5000万元以上项目: a class
+        if unit.family == "count" and unit.text == "个" and after.startswith(("月", "工作日", "小时", "季度", "年")):
+            continue
+        end = uend
+        tail = re.match(r"^(?:以上|以下|左右|上下|以内|之多)", after)
+        if tail:
+            end += tail.end()
+        out.append(Mention(s, end, v, unit, inner, after))
+    return out
+
+
+def _rank(sent: str, s: int, e: int, v: float) -> Mention | None:
+    """第27位, 排名第2, 位居第一: a rank; any other 第N is an ordinal, not a fact."""
+    after = sent[e: e + 1]
+    before = sent[: s - 1]
+    if after in ("位", "名") or (RANK_BEFORE.search(before) and not re.match(r"[个条家项批次届年季号]", after)):
+        u = Unit("位", "rank", 1.0, "rank")
+        end = e + (1 if after in ("位", "名") else 0)
+        return Mention(s - 1, end, v, u, "", sent[end: end + 12], rank=True)
+    return None
+
+
+HALF = re.compile(r"占[^,，;；。]{0,8}?(?P<q>近|超过|约|不到)?(?P<h>一半|半数)")
+
+
+def find_halves(sent: str) -> list[Mention]:
+    """占全市近一半: a share of 50%."""
+    return [Mention(m.start("h"), m.end("h"), 50.0, Unit("%", "%", 1.0, "pct"), "", sent[m.end(): m.end() + 6])
+            for m in HALF.finditer(sent)]
+
+
+def find_multiples(sent: str) -> list[Mention]:
+    """翻番 / 翻一番 = 2x, 翻两番 = 4x, 翻三番 = 8x."""
+    out = []
+    for m in MULTIPLE_WORDS.finditer(sent):
+        n = {"": 1, None: 1, "一": 1, "两": 2, "二": 2, "三": 3}[m.group(1)]
+        out.append(Mention(m.start(), m.end(), float(2 ** n), Unit("倍", "x", 1.0, "multiple"), "", sent[m.end(): m.end() + 12]))
+    return out
+
+
+def find_ratios(sent: str) -> list[tuple[int, int, list[float]]]:
+    """1.2:55.3:43.5 after 结构/比例: three shares."""
+    out = []
+    for r in RATIO.finditer(sent):
+        if RATIO_CONTEXT.search(sent[max(0, r.start() - 20): r.start()]):
+            out.append((r.start(), r.end(), [float(x) for x in r.groups()]))
+    return out
+
+
+# ---------------------------------------------------------------- attributes
+
+def measure_of(m: Mention, before: str) -> tuple[str, float]:
+    """(measure, signed value) of a mention given the clause text before it."""
+    fam = m.unit.family
+    if m.rank:
+        return "rank", m.value
+    if fam == "multiple":
+        return "multiple", m.value
+    if fam == "pp":
+        neg = bool(NEGATIVE_WORDS.search(before[-6:].rstrip("近约超逾")))
+        return "pp_diff", -m.value if neg else m.value
+    if fam == "pct":
+        g = [x.end() for x in GROWTH_WORDS.finditer(before)]
+        sh = [x.end() for x in SHARE_WORDS.finditer(before)]
+        growth = bool(g) and (not sh or g[-1] >= sh[-1])
+        if not growth and RAISE_WORDS.search(before[-6:]) and re.search("增速|增幅|增长", before):
+            growth = True
+        if growth:
+            neg = bool(NEGATIVE_WORDS.search(re.sub(r"(?:了|为|约|近|超过|超)$", "", before[-5:])))
+            if before.rstrip().endswith("-"):
+                neg = True
+            return "growth_pct", -m.value if neg else m.value
+        return "share_pct", m.value
+    if fam == "count":
+        return "count", m.value
+    return "level", m.value
+
+
+def indicator_of(before: str, m: Mention, previous: str | None) -> str:
+    """The indicator's name: a noun phrase after a count (13个项目), else the phrase before the
+    number with verbs and qualifiers stripped, mapped to the catalog's canonical name."""
+    if m.unit.family in ("count", "area", "vehicle") and not m.rank:
+        f = FOLLOW.match(m.after)
+        if f and not re.match(r"^[的地得了]", m.after):
+            name = _clean(f.group(1))
+            if name and (not re.search(r"\d", name) or re.match(r"^[\d.]+[万亿]?元(?:以上|以下)", name)) and not re.fullmatch(r"以上|以下|左右|多|余", name):
+                return name
+    phrase = re.split(r"[\d.]+(?:%|[\u4e00-\u9fff]{0,2}?(?:元|个|项|家|户|人|辆|米))(?!以上|以下)", before)[-1]
+    for _ in range(3):
+        phrase = TAIL_WORDS.sub("", phrase.rstrip())
+    cut = max((x.end() for x in HEAD_CUT.finditer(phrase)), default=0)
+    phrase = phrase[cut:]
+    for _ in range(4):
+        phrase = TAIL_WORDS.sub("", phrase.rstrip())
+    for p in periods.PATTERN.finditer(phrase):
+        phrase = phrase.replace(p.group(0), "")
+    for r in regions.find_mentions(phrase):
+        phrase = phrase.replace(phrase[r.start: r.end], "", 1) if r.start == 0 else phrase
+    phrase = _clean(re.sub(r"^(?:更|也|还|又|均|都|将|更是|仍|再)+", "", phrase))
+    phrase = re.sub(r"^(?:力争|全力|努力|确保|计划|预计|主动|累计|共|实现|完成|达到|全年|今年|去年|谋划|实施|推进|"
+                    r"开工|新建|建成|兑现|引进|签约|了)+", "", phrase) or phrase
+    hit = catalog.find_indicator(phrase)
+    if hit and (len(phrase) - len(hit[1]) <= 2 or phrase.endswith(hit[1])):
+        return hit[2].name
+    if len(phrase) >= 3:
+        return phrase
+    hit = catalog.find_indicator(before)
+    if hit:
+        return hit[2].name
+    return previous or phrase
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"[“”\"《》「」\s]", "", s).strip("等、的")
+
+
+def is_core(indicator: str, measure: str) -> bool:
+    for alias, ind in catalog.alias_table():
+        if alias in indicator:
+            return ind.core
+    if measure == "rank":
+        return True
+    return any(w in indicator for w in catalog.core_words())
+
+
+def subject_of(sent: str, pos: int, ments: list[regions.Mention], selfs: list[int], st: _State,
+               measure: str) -> str | None:
+    """The nearest region/organisation named before the number in the sentence (comparison
+    bases excluded; for a rank, the zone rather than the universe ranked), else the paragraph's
+    subject, else the article's zone."""
+    best_pos, best = -1, None
+    for r in ments:
+        if r.start >= pos or r.is_base:
+            continue
+        if measure == "rank" and not r.zone and not r.org:
+            continue
+        if r.start > best_pos:
+            best_pos, best = r.start, r.name
+    for p in selfs:
+        if p < pos and p > best_pos and st.zone:
+            best_pos, best = p, st.zone
+    return best or st.para_subject or st.zone
+
+
+# ---------------------------------------------------------------- periods in a sentence
+
+def _clause_initial(sent: str, cls: list[tuple[int, int]], p: periods.Period) -> bool:
+    if p.text.startswith("连续"):
+        return False  # 连续三年突破千亿: a predicate, not the frame of what follows
+    a, _ = clause_of(cls, p.start)
+    return bool(LEAD_WORDS.match(sent[a: p.start]))
+
+
+def _carries_in_sentence(sent: str, cls: list[tuple[int, int]], p: periods.Period) -> bool:
+    """A leading period frames the rest of the sentence; so does a year named inside a clause
+    (表彰2022年度先进集体, 向19个…); an embedded span (某企业近两年…) does not."""
+    return _clause_initial(sent, cls, p) or p.scope == "point"
+
+
+def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[periods.Period],
+              st: _State) -> tuple[str | None, str]:
+    """(period, scope) in force at `pos`: one named earlier in the same clause, else a leading
+    period of an earlier clause of the sentence, else the paragraph's, else the document's."""
+    a, _ = clause_of(cls, pos)
+    same = [p for p in plist if a <= p.start and p.end <= pos]
+    if same:
+        return same[-1].value, same[-1].scope
+    lead = [p for p in plist if p.end <= a and _carries_in_sentence(sent, cls, p)]
+    if PRESENT.search(sent[a:pos]):
+        dated = [p for p in lead if re.search(r"(?:截至|截止|到)$", sent[max(0, p.start - 2): p.start])]
+        return (dated[-1].value, dated[-1].scope) if dated else (None, "null")
+    if lead:
+        return lead[-1].value, lead[-1].scope
+    if st.para_period is not None:
+        return st.para_period, "carry"
+    return st.doc_period, "carry"
+
+
+# ---------------------------------------------------------------- the pipeline
+
+def extract(text: str, published: dt.date | None, default_subject: str | None = None) -> list[Fact]:
+    st = _State(published, regions.article_zone(text, default_subject))
+    for par in paragraphs(text):
+        if is_chrome(par):
+            continue
+        if is_heading(par):
+            st.doc_period = None
+        st.para_period, st.para_subject = None, None
+        for sent in sentences(par):
+            _sentence(sent, st)
+    return _dedup(st.facts)
+
+
+def _sentence(sent: str, st: _State) -> None:
+    st.sentence_project = None
+    cls = clauses(sent)
+    carry = st.para_period if st.para_period is not None else st.doc_period
+    plist = periods.scan(sent, st.published, carry)
+    ments = regions.find_mentions(sent)
+    selfs = regions.find_self(sent)
+    mentions = sorted(find_mentions(sent) + find_multiples(sent) + find_halves(sent), key=lambda m: m.start)
+    previous_ind: str | None = None
+    previous_kind: str | None = None
+    series = _series(sent, cls, mentions)
+    for m in mentions:
+        a, b = clause_of(cls, m.start)
+        before_clause = sent[a: m.start]
+        measure, value = measure_of(m, before_clause)
+        period, scope = period_at(sent, m.start, cls, plist, st)
+        period = _from_to(sent, m, period, scope, plist)
+        if id(m) in series:
+            period = series_period(period, *series[id(m)])
+        ind = indicator_of(before_clause, m, previous_ind)
+        if not ind and m.unit.family == "multiple":
+            ind = previous_ind or ""
+        subject = subject_of(sent, m.start, ments, selfs, st, measure)
+        proj = _project(sent, m, a, st)
+        if proj:
+            subject = proj
+        kind = kinds.classify(before_clause, sent[m.end: b], period, st.published)
+        if m.unit.family == "multiple" and previous_kind and kind == "actual" and not _has_own_indicator(before_clause):
+            kind = previous_kind
+        own = any(a <= p.start < m.start for p in plist)
+        if kind == "forecast" and re.search(r"将", before_clause) and not own:
+            period = None  # 项目完成之后将可带动…: an open-ended future
+        if measure in ("share_pct", "rank") and period and ".." in period and not own:
+            period = None  # a share or a rank is a state, not a sum over 十年来
+        if re.match(r"^[^,，;；。]{0,8}(?:参加|出席|参会|与会)", sent[m.end: b]):
+            months = [p for p in plist if p.scope == "month"]
+            if months:
+                period = months[0].value  # people attending the meeting of 2月20日
+        if period and periods.start_year(period) and st.published and periods.start_year(period) > st.published.year + 15:
+            period = None
+        qual = qualifiers.qualifier(sent[max(0, m.start - 4): m.start], m.inner, m.after)
+        if m.rank:
+            qual = None
+        unit_text = m.unit.text
+        norm = value * m.unit.factor
+        st.facts.append(Fact(
+            subject=subject or "", indicator=ind, value=_round(value), unit=unit_text,
+            norm_value=_round(norm), norm_unit=m.unit.norm_unit, measure=measure, period=period,
+            kind=kind, qualifier=qual, evidence=sent[a:b].strip(), core=is_core(ind, measure)))
+        previous_ind, previous_kind = ind or previous_ind, kind
+    for s, e, vals in find_ratios(sent):
+        a, b = clause_of(cls, s)
+        period, _ = period_at(sent, s, cls, plist, st)
+        subject = subject_of(sent, s, ments, selfs, st, "share_pct")
+        kind = kinds.classify(sent[a:s], sent[e:b], period, st.published)
+        for name, v in zip(catalog.structure_names(), vals):
+            st.facts.append(Fact(subject or "", name, v, "%", v, "%", "share_pct", period, kind, None,
+                                 sent[a:b].strip(), True))
+    _update_carry(sent, cls, plist, ments, st)
+
+
+def _has_own_indicator(before: str) -> bool:
+    return bool(catalog.find_indicator(before))
+
+
+def _series(sent: str, cls: list[tuple[int, int]], mentions: list[Mention]) -> dict[int, tuple[int, int, list[int]]]:
+    """分别 + a list of values: id(mention) -> (index, group size, explicit years named before)."""
+    out: dict[int, tuple[int, int, list[int]]] = {}
+    for a, b in cls:
+        k = sent.find("分别", a, b)
+        if k < 0:
+            continue
+        group = [m for m in mentions if k < m.start < b]
+        if len(group) < 2:
+            continue
+        years = [int(y) for y in re.findall(r"((?:19|20)\d{2})(?=年|、|和|至|—|-)", sent[:k])]
+        for i, m in enumerate(group):
+            out[id(m)] = (i, len(group), years)
+    return out
+
+
+def series_period(period: str | None, index: int, size: int, years: list[int]) -> str | None:
+    """The year of the index-th value of a 分别 series over `period` (or over named years)."""
+    if len(years) >= size and len(set(years[-size:])) == size:
+        return str(years[-size:][index])
+    if period and ".." in period and len(period) == 10:
+        a, b = int(period[:4]), int(period[-4:])
+        if b - a + 1 == size:
+            return str(a + index)
+    return period
+
+
+def _from_to(sent: str, m: Mention, period: str | None, scope: str, plist: list[periods.Period]) -> str | None:
+    """Over a span (十年来), 由A…至B: A is the span's first year, B the present state."""
+    if not period or ".." not in period or scope not in ("span", "carry"):
+        return period
+    before = sent[max(0, m.start - 3): m.start]
+    if re.search(r"由\s*$", before):
+        return period.split("..")[0][:4]
+    if re.search(r"(?:至|到)\s*$", before) and re.search(r"由\s*[\d一二三四五六七八九十]", sent[: m.start]):
+        return None
+    return period
+
+
+def _project(sent: str, m: Mention, clause_start: int, st: _State) -> str | None:
+    """总投资358亿元的XX项目 -> the project is the subject; 该项目 later refers to it."""
+    pm = re.match(r"^的([\u4e00-\u9fffA-Za-z0-9\-]{2,20}?项目)", sent[m.end:])
+    if pm:
+        st.project = st.sentence_project = pm.group(1)
+        return st.project
+    if st.project and re.match(r"^\s*(?:该|此|这个|这一)?项目", sent[clause_start: m.start]):
+        st.sentence_project = st.project
+        return st.project
+    if st.sentence_project and not regions.find_mentions(sent[clause_start: m.start]):
+        return st.sentence_project  # 该项目占地…,设计产能15万辆
+    return None
+
+
+def _update_carry(sent: str, cls: list[tuple[int, int]], plist: list[periods.Period],
+                  ments: list[regions.Mention], st: _State) -> None:
+    lead = [p for p in plist if _clause_initial(sent, cls, p)]
+    if lead:
+        st.para_period = lead[-1].value
+        first = lead[0]
+        if (first.start <= cls[0][1] and first.scope == "point" and st.published
+                and (periods.end_year(first.value) or 0) >= st.published.year - 1):
+            st.doc_period = first.value
+    regs = [r for r in ments if not r.is_base and not r.org]
+    if regs:
+        st.para_subject = regs[-1].name
+    elif regions.find_self(sent) and st.zone:
+        st.para_subject = st.zone
+
+
+def _round(x: float) -> float:
+    r = round(x, 4)
+    return int(r) if r == int(r) and abs(r) < 1e15 else r
+
+
+def _dedup(facts: list[Fact]) -> list[Fact]:
+    seen, out = set(), []
+    for f in facts:
+        key = (f.subject, f.indicator, f.measure, f.norm_value, f.period, f.evidence)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out

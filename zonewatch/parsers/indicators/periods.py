@@ -1,0 +1,194 @@
+"""Period expressions and their resolution against the text's date (gold README rules).
+
+Values: '2025', '2025-H1', '2025-Q3', '2025-03', '2025-01..2025-11', '2021..2025', or None.
+Each hit has a scope: 'point' (a year, half, quarter or cumulated months: may carry to later
+paragraphs), 'month' (one month, an event date), 'span' (several years), 'null' (每年, 近年来:
+explicitly no period).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .numbers import parse_number
+
+_N = r"[\d一二两三四五六七八九十]{1,3}"
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+PLAN_START = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
+
+_SUB = (r"(?P<sub>上半年|下半年|前三季度|前两季度|第?[一二三四1-4]季度"
+        r"|(?P<m1>\d{1,2})\s*[—\-–~至到]\s*(?P<m2>\d{1,2})月(?:份)?"
+        r"|(?P<mo>\d{1,2})月(?:份)?(?:(?P<day>\d{1,2})日)?|底|末|年底|年末|全年)?")
+PATTERN = re.compile(
+    r"(?P<span>(?P<y1>(?:19|20)\d{2})\s*年?\s*[—\-–~至到]\s*(?P<y2>(?:19|20)\d{2})年)"
+    r"|(?P<plan>(?<![一二三四五六七八九])十(?P<pn>[一二三四五])五”?(?P<since>以来)?(?:期间|时期)?)"
+    r"|(?P<cmp>(?:比|较|同比|与|高于|低于)(?:去年|上年|今年|上半年|第?[一二三四]季度|上月|上季度|年初|(?:19|20)\d{2}年)(?:同期|底|末)?"
+    r"|(?:去年|上年)(?:同期|基础上|同比))"
+    r"|(?P<yr>(?P<year>(?:19|20)\d{2})年度?|今年|本年|当年|去年|上年|前年|明年)" + _SUB +
+    r"|(?P<back>(?:过去|近|最近|这)(?P<n>" + _N + r")年(?:来|间|里|中)?|(?P<n2>" + _N + r")年来)"
+    r"|(?P<consec>连续(?P<cn>" + _N + r")年)"
+    r"|(?P<null>近几年|近年来|多年来|每年|历年|年年|截至目前|至今)"
+    r"|(?P<bare>上半年|下半年|前三季度|第?[一二三四]季度|(?P<bm1>\d{1,2})\s*[—\-–~至到]\s*(?P<bm2>\d{1,2})月(?:份)?"
+    r"|(?<![\d年])(?P<bmo>\d{1,2})月(?:份)?(?:(?P<bday>\d{1,2})日)?|全年)"
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int       # offsets in the scanned text
+    end: int
+    value: str | None
+    scope: str       # point | month | span | null
+    text: str
+
+
+def end_year(value: str | None) -> int | None:
+    if not value:
+        return None
+    return int(value.split("..")[-1][:4])
+
+
+def start_year(value: str | None) -> int | None:
+    if not value:
+        return None
+    return int(value[:4])
+
+
+def bounds(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a period value."""
+    if not value:
+        return None
+    a, _, b = value.partition("..")
+    b = b or a
+
+    def first(v: str) -> dt.date:
+        y = int(v[:4])
+        if "-H" in v:
+            return dt.date(y, 1 if v.endswith("1") else 7, 1)
+        if "-Q" in v:
+            return dt.date(y, 3 * int(v[-1]) - 2, 1)
+        if len(v) == 7:
+            return dt.date(y, int(v[5:7]), 1)
+        return dt.date(y, 1, 1)
+
+    def last(v: str) -> dt.date:
+        y = int(v[:4])
+        if "-H" in v:
+            m = 6 if v.endswith("1") else 12
+        elif "-Q" in v:
+            m = 3 * int(v[-1])
+        elif len(v) == 7:
+            m = int(v[5:7])
+        else:
+            m = 12
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+    return first(a), last(b)
+
+
+def _num(s: str) -> int | None:
+    v = parse_number(s)
+    return int(v) if v else None
+
+
+def _with_sub(year: int, m: re.Match[str], p: str = "") -> tuple[str, str]:
+    """A year plus its sub-period (上半年, 三季度, 1-11月, 6月, 底)."""
+    sub = m.group(p + "sub") if p == "" else m.group("bare")
+    if not sub or sub in ("底", "末", "年底", "年末", "全年"):
+        return str(year), "point"
+    if sub == "上半年":
+        return f"{year}-H1", "point"
+    if sub == "下半年":
+        return f"{year}-H2", "point"
+    if sub in ("前三季度",):
+        return f"{year}-01..{year}-09", "point"
+    if sub in ("前两季度",):
+        return f"{year}-H1", "point"
+    if "季度" in sub:
+        return f"{year}-Q{_Q[sub.replace('第', '')[0]]}", "point"
+    m1, m2 = (m.group("m1"), m.group("m2")) if p == "" else (m.group("bm1"), m.group("bm2"))
+    if m1 and m2:
+        a, b = int(m1), int(m2)
+        if 1 <= a < b <= 12:
+            return f"{year}-{a:02d}..{year}-{b:02d}", "point"
+    mo = m.group("mo") if p == "" else m.group("bmo")
+    if mo and 1 <= int(mo) <= 12:
+        return f"{year}-{int(mo):02d}", "month"
+    return str(year), "point"
+
+
+def _bare_month(m: re.Match[str]) -> int | None:
+    for g in ("bmo", "bm2"):
+        if m.group(g):
+            return int(m.group(g))
+    return None
+
+
+def scan(text: str, published: dt.date | None, context: str | None = None) -> list[Period]:
+    """All period expressions in `text`, resolved left to right: relative words (全年, 连续N年,
+    上半年) read the period in force before them (`context` at the start)."""
+    out: list[Period] = []
+    pub_year = published.year if published else None
+    ctx = context
+    for m in PATTERN.finditer(text):
+        value: str | None
+        scope = "point"
+        if m.group("cmp"):
+            continue
+        if m.group("span"):
+            y1, y2 = int(m.group("y1")), int(m.group("y2"))
+            if y1 >= y2:
+                continue
+            value, scope = f"{y1}..{y2}", "span"
+        elif m.group("plan"):
+            s = PLAN_START[m.group("pn")]
+            if m.group("since"):
+                e = pub_year if pub_year and s <= pub_year <= s + 4 else s + 4
+                value = f"{s}..{e}"
+            else:
+                value = f"{s}..{s + 4}"
+            scope = "span"
+        elif m.group("yr"):
+            word = m.group("yr")
+            if m.group("year"):
+                year = int(m.group("year"))
+            elif pub_year is None:
+                continue
+            else:
+                year = pub_year + {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[word]
+                if word == "当年" and end_year(ctx):
+                    year = end_year(ctx)
+            value, scope = _with_sub(year, m)
+        elif m.group("back"):
+            n = _num(m.group("n") or m.group("n2") or "")
+            if not n or pub_year is None or n > 50:
+                continue
+            value, scope = f"{pub_year - n}..{pub_year - 1}", "span"
+        elif m.group("consec"):
+            n = _num(m.group("cn"))
+            if not n or pub_year is None or n > 50:
+                continue
+            e = pub_year - 1
+            if end_year(ctx):
+                e = min(end_year(ctx), e)
+            value, scope = f"{e - n + 1}..{e}", "span"
+        elif m.group("null"):
+            value, scope = None, "null"
+        elif m.group("bare"):
+            base = end_year(ctx) if ctx and ".." not in ctx else None
+            if base is None:
+                if pub_year is None:
+                    continue
+                base = pub_year
+                mo = _bare_month(m)
+                if published and mo and mo > published.month and not m.group("bare").startswith("全年"):
+                    base -= 1
+            value, scope = _with_sub(base, m, "b")
+        else:  # pragma: no cover
+            continue
+        out.append(Period(m.start(), m.end(), value, scope, m.group(0)))
+        if scope != "null":
+            ctx = value
+    return out
