@@ -29,10 +29,11 @@ _NOT_FOUND = b"<!DOCTYPE html><html><head><title>404 Not Found</title></head><bo
 
 
 class MirrorServer:
-    """Serves a directory of per-host site copies on 127.0.0.1 (ephemeral port)."""
+    """Serves a directory of per-host site copies on 127.0.0.1 (an ephemeral port unless given)."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, port: int = 0) -> None:
         self.root = Path(root).resolve()
+        self.port = port
         self.seen: list[tuple[str, str, str]] = []   # (method, Host header, path) of each request
         self._seen_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -47,7 +48,7 @@ class MirrorServer:
 
     def start(self) -> str:
         if self._server is None:
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
             self._server.daemon_threads = True
             self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                             name="mirror-server", daemon=True)

@@ -1,0 +1,5 @@
+"""Errors a user can act on: the CLI prints their message in one line instead of a traceback."""
+
+
+class UserError(Exception):
+    pass
