@@ -59,7 +59,7 @@ def cmd_demo(args) -> int:
     print(report.summary())
     print(f"  mirror: {len(expected)} articles expected from {len({a['source_id'] for a in expected})} sources"
           f" ({sum(1 for a in expected if a.get('seed'))} of them seed articles)")
-    print(f"  warehouse: {Path(args.warehouse or os.environ.get('ZONEWATCH_WAREHOUSE', 'warehouse')).resolve()}")
+    print(f"  warehouse: {Path(args.warehouse or os.environ.get('ZONEWATCH_WAREHOUSE') or 'warehouse').resolve()}")
     print('  try: zonewatch sql "SELECT source_id, count(*) FROM articles GROUP BY ALL"')
     return 0 if report.status == "completed" else 1
 
@@ -137,7 +137,7 @@ def cmd_mirror(args) -> int:
 
 
 def _warehouse(args) -> Path:
-    return Path(args.warehouse or os.environ.get("ZONEWATCH_WAREHOUSE", "warehouse"))
+    return Path(args.warehouse or os.environ.get("ZONEWATCH_WAREHOUSE") or "warehouse")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,12 +213,19 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # the user sees one line, not a traceback, for errors we can name
-        from zonewatch.errors import UserError
-        if isinstance(exc, UserError):
+    except Exception as exc:  # the user sees the message, not a traceback, for errors we can name
+        if isinstance(exc, _user_errors()):
             print(f"zonewatch: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    from zonewatch.errors import UserError
+    from zonewatch.warehouse import WarehouseLocked
+    return (UserError, WarehouseLocked, FileNotFoundError, KeyError, ValueError, duckdb.Error)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ def _env_float(name: str) -> float | None:
 
 @dataclass(frozen=True)
 class Settings:
-    warehouse: Path = field(default_factory=lambda: Path(os.environ.get("ZONEWATCH_WAREHOUSE", "warehouse")))
+    warehouse: Path = field(default_factory=lambda: Path(os.environ.get("ZONEWATCH_WAREHOUSE") or "warehouse"))
     registry: str | None = field(default_factory=lambda: os.environ.get("ZONEWATCH_REGISTRY") or None)
     # Base URL of an offline mirror server; when set, every request is routed there (demo, tests).
     mirror: str | None = field(default_factory=lambda: os.environ.get("ZONEWATCH_MIRROR") or None)
