@@ -1,0 +1,139 @@
+"""Site parsers: each module holds one site's hosts, URL shapes and selectors as a SiteSpec.
+
+:func:`parse_with_spec` reads each field from the site's selectors first and lets the generic
+heuristics fill in whatever the selectors miss; a site whose body selectors find nothing falls
+back to the generic body finder and says so (``parser`` becomes ``"generic"``, plus a warning).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import generic, metadata as md
+from ..dom import text_lines
+from ..generic import Fields, Page
+from ..links import next_pages
+from ..xpaths import select_all, select_first
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    name: str                               # parser name recorded on the Article
+    hosts: tuple[str, ...]
+    article_url: str                        # regex of article URLs (documentation and tests)
+    title: tuple[str, ...] = ("h1",)
+    kicker: tuple[str, ...] = ()
+    subtitle: tuple[str, ...] = ()
+    info: tuple[str, ...] = ()              # the line(s) with date / 来源 / author under the title
+    date: tuple[str, ...] = ()              # an element holding only the date
+    source: tuple[str, ...] = ()            # an element holding only the 来源 value
+    author: tuple[str, ...] = ()            # an element holding only the author
+    editor: tuple[str, ...] = ()            # the editor trailer
+    column: tuple[str, ...] = ()            # breadcrumb or 版面 element
+    body: tuple[str, ...] = ()              # body containers, tried in order
+    body_markers: tuple[str, str] | None = None   # comments delimiting the body inside the container
+    drop: str | None = None                 # nested elements of the body that are not text
+    pager: tuple[str, ...] = ()
+    title_suffixes: tuple[str, ...] = ()    # regexes cut from <title>
+    trust_page_title: bool = True           # False where <title> carries column/editor junk
+    date_order: tuple[str, ...] = ("info", "meta", "near", "label", "url")
+    first_page_suffix: str | None = None    # regex of the page suffix of paged URLs (canonical → page 1)
+    extra: dict = field(default_factory=dict)
+
+
+def _text(root, selectors: tuple[str, ...]) -> str | None:
+    el = select_first(root, selectors)
+    if el is None:
+        return None
+    return md.clean_title(" ".join(text_lines(el)))
+
+
+def _lines(root, selectors: tuple[str, ...]) -> list[str]:
+    el = select_first(root, selectors)
+    return text_lines(el) if el is not None else []
+
+
+def between_markers(container, start: str, end: str):
+    """A detached copy of the part of ``container`` between two comment markers (or None)."""
+    from copy import deepcopy
+
+    from lxml import etree
+    from lxml.html import Element
+
+    comments = [c for c in container.iter(etree.Comment)]
+    begin = next((c for c in comments if (c.text or "").strip() == start), None)
+    if begin is None:
+        return None
+    finish = next((c for c in comments if (c.text or "").strip() == end and c.getparent() is begin.getparent()), None)
+    box = Element("div")
+    box.text = begin.tail
+    node = begin.getnext()
+    while node is not None and node is not finish:
+        box.append(deepcopy(node))
+        node = node.getnext()
+    return box
+
+
+def parse_with_spec(spec: SiteSpec, root, url: str,
+                    hook: Callable[[Page, Fields], None] | None = None) -> Fields:
+    page = Page.of(root, url)
+    f = Fields(parser=spec.name)
+    title_el = select_first(root, spec.title)
+    f.title = md.clean_title(" ".join(text_lines(title_el))) if title_el is not None else None
+    if f.title:
+        page.title_el = title_el
+    f.kicker = _text(root, spec.kicker) if spec.kicker else None
+    f.subtitle = _text(root, spec.subtitle) if spec.subtitle else None
+    info = _lines(root, spec.info)
+    if spec.date:
+        f.published = md.date_from_text(_text(root, spec.date))
+    if spec.source:
+        f.source_name = _text(root, spec.source)
+    if spec.author:
+        f.author = _text(root, spec.author)
+    if spec.editor:
+        for line in _lines(root, spec.editor):
+            f.editor = md.editor_from_line(line)
+            if f.editor:
+                break
+    if spec.column:
+        line = _text(root, spec.column)
+        if line:
+            f.column = md.banmian(line) or md.breadcrumb_last(line, f.title)
+    if spec.pager:
+        pager = select_first(root, spec.pager)
+        if pager is not None:
+            f.next_pages = next_pages(root, url, pager)
+    if hook:
+        hook(page, f)
+    generic.fill_metadata(page, f, info=info, suffixes=spec.title_suffixes,
+                          trust_page_title=spec.trust_page_title, date_order=spec.date_order)
+    if spec.first_page_suffix:
+        from ..links import first_page
+        if f.canonical:
+            f.canonical = first_page(f.canonical, spec.first_page_suffix)
+
+    f.paragraphs = site_body(spec, page, f)
+    if not f.paragraphs:
+        f.paragraphs = generic.generic_body(page, f)
+        if f.paragraphs:
+            f.warnings.append(f"{spec.name}: body selectors found nothing; generic fallback")
+            f.parser = generic.NAME
+        else:
+            f.warnings.append("no body found")
+    return f
+
+
+def site_body(spec: SiteSpec, page: Page, f: Fields) -> list[str]:
+    container = select_first(page.root, spec.body)
+    if container is None:
+        return []
+    if spec.body_markers:
+        inner = between_markers(container, *spec.body_markers)
+        if inner is not None:
+            container = inner
+    drop = set(select_all(container, spec.drop)) if spec.drop else set()
+    paragraphs = generic.paragraphs_from(container, f, frozenset(drop))
+    if paragraphs and not f.editor and container.getparent() is not None:
+        f.editor = generic.extract_editor(page, f.title, container)
+    return paragraphs

@@ -1,0 +1,206 @@
+"""The named heuristics one by one: metadata label regexes, dates, titles, links, captions."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import pytest
+
+from zonewatch.parsers import generic, keywords, links, metadata as md, registry, xpaths
+from zonewatch.parsers.generic import Fields
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("2022年10月12日10:00 | 来源：人民网－吉林频道", "人民网－吉林频道"),
+    ("时间:2023-02-23 来源 : 中国网园区作者 : 孙海翔", "中国网园区"),
+    ("时间:2023-02-23 09:47 来源 : 中国网园区 作者 : 孙海翔", "中国网园区"),
+    ("2022-01-30 08:59 | 来源: 长春发布", "长春发布"),
+    ("发布时间：2025-07-01 09:30\u3000来源：长春汽开区\u3000【字体：大 中 小】", "长春汽开区"),
+    ("信息来源：长春市商务局  浏览次数：3", "长春市商务局"),
+    ("本文来源：吉林日报 编辑：某", "吉林日报"),
+    ("稿件来源：新华网", "新华网"),
+    ("2022年10月12日10:00 | 來源：人民網－吉林頻道", "人民網－吉林頻道"),
+    ("没有标签的一行", None),
+])
+def test_source_from_line(line, expected):
+    assert md.source_from_line(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("(责编：马俊华、谢龙)", "马俊华、谢龙"),
+    ("（責編：馬俊華、謝龍）", "馬俊華、謝龍"),
+    ("(责任编辑:园区投稿01)", "园区投稿01"),
+    ("编辑： 金作超 吉网新闻热线：0431-82902222", "金作超"),
+    ("编辑：金作超 0431-82902222", "金作超"),
+    ("【责任编辑:钱十二】", "钱十二"),
+    ("总编辑：某某", None),
+])
+def test_editor_from_line(line, expected):
+    assert md.editor_from_line(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("时间:2023-02-23 来源 : 中国网园区 作者 : 孙海翔", "孙海翔"),
+    ("作者：张三 李四 编辑：王五", "张三 李四"),
+    ("记者：赵六", "赵六"),
+    ("来源：新华网 责任编辑：某", None),
+])
+def test_author_from_line(line, expected):
+    assert md.author_from_line(line) == expected
+
+
+@pytest.mark.parametrize("paragraph, expected", [
+    ("本报记者 孙七 周八", "孙七 周八"),
+    ("本报记者　孙七", "孙七"),
+    ("文/王小明", "王小明"),
+    ("（记者 张三）", "张三"),
+    ("记者在现场看到，工地一片繁忙。", None),
+    ("接受记者专访时，他表示将继续努力推动项目建设。", None),
+])
+def test_byline_author(paragraph, expected):
+    assert md.byline_author(paragraph) == expected
+
+
+def test_lead_reporter():
+    assert md.lead_reporter("新华社长春9月20日电（记者 郑十一 王十二）在长春汽开区……") == "郑十一 王十二"
+    assert md.lead_reporter("本报讯（记者张三）昨天……") == "张三"
+    assert md.lead_reporter("普通的段落（括号里的话）") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022年10月12日10:00 | 来源", (datetime(2022, 10, 12, 10, 0, tzinfo=TZ), "minute")),
+    ("2022-01-30 08:59 | 来源", (datetime(2022, 1, 30, 8, 59, tzinfo=TZ), "minute")),
+    ("时间:2023-02-23来源", (datetime(2023, 2, 23, tzinfo=TZ), "day")),
+    ("发布时间：2025-07-01 09:30", (datetime(2025, 7, 1, 9, 30, tzinfo=TZ), "minute")),
+    ("2024/3/5", (datetime(2024, 3, 5, tzinfo=TZ), "day")),
+    ("2023-13-45", None),
+    ("电话 0431-82902222", None),
+])
+def test_date_from_text(text, expected):
+    assert md.date_from_text(text) == expected
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://jl.people.com.cn/n2/2022/1013/c349771-1.html", (2022, 10, 13)),
+    ("http://zgyq.china.com.cn/2023-02/23/content_1.html", (2023, 2, 23)),
+    ("http://jlrbszb.dajilin.com/pc/paper/c/202603/18/content_1.html", (2026, 3, 18)),
+    ("http://www.changchun.gov.cn/a/b/202507/t20250701_1.html", (2025, 7, 1)),
+    ("http://zhengwu.cnjiwang.com/zwzwft_1130/202201/3515263.html", None),
+])
+def test_date_from_url(url, expected):
+    found = md.date_from_url(url)
+    assert (found and (found[0].year, found[0].month, found[0].day)) == expected or (found is None and expected is None)
+    if found:
+        assert found[1] == "day"
+
+
+def test_meta_dates_and_refinement():
+    assert md.parse_meta_date("2022-10-12") == (datetime(2022, 10, 12, tzinfo=TZ), "day")
+    assert md.parse_meta_date("2022-10-12 00:00:00") == (datetime(2022, 10, 12, tzinfo=TZ), "day")
+    assert md.parse_meta_date("2022-10-12T02:00:59+00:00") == (datetime(2022, 10, 12, 10, 0, tzinfo=TZ), "minute")
+    day = (datetime(2022, 10, 12, tzinfo=TZ), "day")
+    minute = (datetime(2022, 10, 12, 10, 0, tzinfo=TZ), "minute")
+    other = (datetime(2022, 10, 11, 10, 0, tzinfo=TZ), "minute")
+    assert md.pick_date([day, other, minute]) == minute
+    assert md.pick_date([None, day]) == day
+    assert md.pick_date([]) is None
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("【视频】e起点赞长春这十年|区县领导访谈·经开区--吉林频道--人民网", "【视频】e起点赞长春这十年|区县领导访谈·经开区"),
+    ("长春汽开区以实干担当助力汽车产业集群迈上新台阶_中国网园区", "长春汽开区以实干担当助力汽车产业集群迈上新台阶"),
+    ("共和国汽车工业长子——中国一汽", "共和国汽车工业长子——中国一汽"),
+    ("一汽-大众新工厂投产 - 新华网", "一汽-大众新工厂投产"),
+])
+def test_strip_site_suffix(title, expected):
+    assert md.strip_site_suffix(title) == expected
+
+
+def test_pick_title_agreement():
+    page_title = "长春新区召开招商推介会 政务访谈-政务在线 吴九 3600001"
+    assert md.pick_title(["吉网", "长春新区召开招商推介会"], page_title, {}) == "长春新区召开招商推介会"
+    assert md.pick_title([], "园区新闻_中国网园区", {}) == "园区新闻"
+    assert md.pick_title(["人民网"], "某某项目开工--吉林频道--人民网", {}) == "某某项目开工"
+
+
+def test_column_helpers():
+    assert md.banmian("2025年06月18日 星期三 第01版：要闻") == "第01版：要闻"
+    assert md.breadcrumb_last("您当前的位置 :首页 > 政务在线 > 政务访谈") == "政务访谈"
+    assert md.breadcrumb_last("人民网>>吉林频道") == "吉林频道"
+    assert md.breadcrumb_last("首页 > 新闻 > 正文") == "新闻"
+
+
+def test_css_selectors():
+    root = lxml.html.fromstring('<div><div class="rm_txt_con cf" id="rm_txt_zw"><p>a</p></div>'
+                                '<founder-content><p>b</p></founder-content><meta name="PubDate" content="x"></div>')
+    assert xpaths.select_first(root, "div.rm_txt_con#rm_txt_zw").get("id") == "rm_txt_zw"
+    assert xpaths.select_first(root, ("div.none", "founder-content > p")).text == "b"
+    assert len(xpaths.select_all(root, "p")) == 2
+    assert xpaths.select_first(root, "meta[name=PubDate]") is not None
+    with pytest.raises(ValueError):
+        xpaths.css("div:nth-child(2)")
+
+
+def _runs(html: str):
+    return generic.collect_runs(lxml.html.fromstring(html))
+
+
+def test_captions_and_subheads():
+    html = ('<div><p>第一段正文，有逗号。</p><p style="text-align:center"><img src="a.jpg"></p>'
+            '<p style="text-align: center">一汽生产车间</p><p align="center"><strong>加快推进项目建设</strong></p>'
+            '<p class="pictext">图为某处</p><figure><img src="b.jpg"><figcaption>另一张图</figcaption></figure>'
+            '<p><img src="c.jpg"><br>同一段里的图说</p><p>最后一段正文。</p></div>')
+    f = Fields()
+    assert generic.filter_runs(_runs(html), f) == ["第一段正文，有逗号。", "加快推进项目建设", "最后一段正文。"]
+
+
+def test_boilerplate_lines_dropped():
+    html = ("<div><p>正文第一段，内容充实。</p><p>分享让更多人看到</p><p>返回頂部</p><p>Back to Top</p>"
+            "<p>小字号</p><p><a href='/zt'>点击进入专题</a></p><p>(责编：甲、乙)</p><p>来源：长春发布</p></div>")
+    f = Fields()
+    assert generic.filter_runs(_runs(html), f) == ["正文第一段，内容充实。"]
+    assert f.editor == "甲、乙" and f.source_name == "长春发布"
+
+
+def test_best_container_prefers_prose_over_link_lists():
+    html = ("<html><body><div class='list'>" + "".join(f"<p><a href='/{i}'>新闻标题第{i}条，很长很长的标题。</a></p>" for i in range(30))
+            + "</div><div class='x'><p>第一段正文，说明情况。再说一句。</p><p>第二段正文，继续说明。</p></div></body></html>")
+    root = lxml.html.fromstring(html)
+    assert generic.best_container(root).get("class") == "x"
+
+
+def test_next_pages_and_mirrors():
+    root = lxml.html.fromstring('<div class="zdfy"><a href="c349771-40800001.html">1</a>'
+                                '<a href="c349771-40800001-3.html">3</a><a href="c349771-40800001-2.html">2</a>'
+                                '<a href="c349771-40800009-2.html">other article</a></div>')
+    base = "http://jl.people.com.cn/n2/2024/0508/c349771-40800001.html"
+    assert links.next_pages(root, base) == [
+        "http://jl.people.com.cn/n2/2024/0508/c349771-40800001-2.html",
+        "http://jl.people.com.cn/n2/2024/0508/c349771-40800001-3.html",
+    ]
+    assert links.first_page("http://h/n2/c349771-40800001-2.html") == "http://h/n2/c349771-40800001.html"
+    assert links.unmirror("http://big5.people.com.cn/gate/big5/jl.people.com.cn/n2/a.html") == "http://jl.people.com.cn/n2/a.html"
+    assert links.unmirror("http://jl.people.com.cn/BIG5/n2/a.html") == "http://jl.people.com.cn/n2/a.html"
+
+
+def test_registry_resolves_hosts():
+    module, sid, _ = registry.resolve("http://jl.people.com.cn/n2/2024/0508/c349771-1.html")
+    assert module.SPEC.name == "people" and sid == "people_jl"
+    module, sid, _ = registry.resolve("http://www.example.com/a.html")
+    assert module is None and sid is None
+    module, sid, _ = registry.resolve("http://www.example.com/a.html", "jlrb")
+    assert module.SPEC.name == "jlrb" and sid == "jlrb"
+    for name in ("people", "chinacom", "jlrb", "cnjiwang", "changchun"):
+        spec = registry.site_module(name).SPEC
+        assert spec.name == name and spec.hosts
+
+
+def test_keywords_use_the_user_dictionary():
+    text = "长春汽开区规上工业总产值增长，中国一汽和一汽解放在长春汽开区扩大产能。长春汽开区固定资产投资增长百分之十二。"
+    words = keywords.keywords(text)
+    assert "长春汽开区" in words and "规上工业总产值" in words and "一汽解放" in words
+    assert "百分之十二" not in words and len(words) <= 10
+    assert keywords.keywords("") == []

@@ -1,0 +1,332 @@
+"""Article metadata from text: title, published minute, 来源, author, editor, column.
+
+Every function takes plain strings (lines of visible text, meta values, the URL) so site
+parsers and the generic parser share them.  Labels are matched on a simplified copy of the
+line, so traditional pages (來源, 責編, 記者) are read the same way; values are returned
+as printed.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from .normalize import to_simplified
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+Dated = tuple[datetime, str]   # (tz-aware datetime, "minute" | "day")
+
+
+# --- matching labels on traditional text ------------------------------------------------
+
+# Characters of the labels matched on lines (来源, 责编, 记者, 发布时间, 热门排行, ...); their
+# traditional forms are collected at import so simplified_view can skip lines without any.
+LABEL_CHARS = ("来源信息本文稿件文章新闻消息作者责任编辑编辑记者通讯员摄影发布发表更新上传时间日期浏览点击阅读字号字体"
+               "分享让更多人看到热门热点排行推荐相关链接延伸猜你喜欢返回顶部进入专题打印本页关闭窗口扫一扫微信上下篇页"
+               "版权所有您当前的位置现在所在首页正文内容网频道政府报第版审核校对值班撰稿撰文图")
+
+
+@cache
+def _trigger() -> re.Pattern[str]:
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    variants = {t for t in s2t.convert(LABEL_CHARS) + opencc.OpenCC("s2tw").convert(LABEL_CHARS)
+                if t not in LABEL_CHARS}
+    variants |= set("來責編輯記時間發佈讓熱門頂號體擊進專題關閉頁網頻報訊閱讀權現當內審對值撰圖著")
+    return re.compile("[" + re.escape("".join(sorted(variants))) + "]")
+
+
+def simplified_view(line: str) -> str:
+    """The line in simplified characters, same length (so spans map back to the raw line).
+
+    Lines without a traditional form of any label character are returned as they are.
+    """
+    if not line or not _trigger().search(line):
+        return line
+    simple = to_simplified(line)
+    return simple if len(simple) == len(line) else line
+
+
+def _search(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    return pattern.search(simplified_view(line)) if line else None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?!\d))?")
+_DATE_LABEL = re.compile(r"(?:发布|发表|更新|上传)?(?:时间|日期)\s*[:：]")
+_URL_DATES = (
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),            # /n2/2022/1013/
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),           # /2023-02/23/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})/(\d{2})/"),            # /202603/18/
+    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_"),            # t20250701_
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})/"),           # /2023-02-23/
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),             # /20230223/
+    re.compile(r"[/_-]((?:19|20)\d{2})(\d{2})(\d{2})[_-]\d"),    # content_20230223_123
+)
+META_DATE_NAMES = (
+    "article:published_time", "og:article:published_time", "publishdate", "pubdate", "publish_date",
+    "publishtime", "publish-time", "datepublished", "firstpublishedtime", "dc.date.issued", "dc.date",
+    "originalpublishdate", "createdate", "weibo:article:create_at", "article:modified_time",
+)
+
+
+def _make(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None) -> Dated | None:
+    try:
+        if hour is None or minute is None:
+            return datetime(year, month, day, tzinfo=TZ), "day"
+        return datetime(year, month, day, hour, minute, tzinfo=TZ), "minute"
+    except ValueError:
+        return None
+
+
+def date_from_text(text: str | None) -> Dated | None:
+    """The first date (with time of day when printed) in a visible line."""
+    if not text:
+        return None
+    for m in _DATE.finditer(text):
+        y, mo, d, h, mi = m.groups()
+        found = _make(int(y), int(mo), int(d), int(h) if h else None, int(mi) if mi else None)
+        if found:
+            return found
+    return None
+
+
+def labelled_date(line: str) -> Dated | None:
+    """A date introduced by 时间/日期/发布时间 in a line."""
+    m = _search(_DATE_LABEL, line)
+    return date_from_text(line[m.end():]) if m else None
+
+
+def date_from_meta(metas: dict[str, str]) -> Dated | None:
+    for name in META_DATE_NAMES:
+        value = metas.get(name)
+        if value:
+            found = parse_meta_date(value)
+            if found:
+                return found
+    return None
+
+
+def parse_meta_date(value: str) -> Dated | None:
+    value = value.strip()
+    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})", value)
+    if iso:
+        try:
+            dt = datetime.fromisoformat(value.replace(" ", "T", 1).replace("Z", "+00:00"))
+        except ValueError:
+            dt = None
+        if dt is not None:
+            local = dt.astimezone(TZ).replace(second=0, microsecond=0)
+            return local, "minute"
+    found = date_from_text(value)
+    if found and found[1] == "minute" and found[0].hour == 0 and found[0].minute == 0:
+        return found[0], "day"     # a midnight stamp in a meta tag is a date, not a time
+    return found
+
+
+def date_from_url(url: str) -> Dated | None:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for pattern in _URL_DATES:
+        m = pattern.search(path)
+        if m:
+            found = _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if found:
+                return found
+    return None
+
+
+def pick_date(candidates: list[Dated | None]) -> Dated | None:
+    """The first candidate; a later one on the same day with a time of day refines it."""
+    found = [c for c in candidates if c]
+    if not found:
+        return None
+    best = found[0]
+    if best[1] == "day":
+        for other in found[1:]:
+            if other[1] == "minute" and other[0].date() == best[0].date():
+                return other
+    return best
+
+
+# --- labelled values: 来源, author, editor --------------------------------------------------
+
+_SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源)\s*[:：]\s*")
+_VALUE_STOP = re.compile(
+    r"\s*[|｜]|\u3000|\s{2,}|\n|"
+    r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
+    r"[大中小]?字号|字体|【|\[|分享|打印|来源)|"
+    r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]")
+_AUTHOR_LABEL = re.compile(
+    r"(?:^|(?<=[\s|｜(（\[【]))(?:作者|本报记者|本报特约记者|特约记者|新华社记者|记者|通讯员|撰稿|撰文|文字|文/图|图/文|文)"
+    r"\s*(?:[:：/／|｜]\s*|\s+)")
+_AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员)\s*[:：]\s*")
+_EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：]\s*")
+_EDITOR_STOP = re.compile(r"[)）\]】]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
+_CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】"
+_NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•．.\s、，,]{2,30}$")
+
+
+def _value_after(line: str, label: re.Pattern[str], stop: re.Pattern[str] = _VALUE_STOP) -> str | None:
+    simple = simplified_view(line)
+    m = label.search(simple)
+    if not m:
+        return None
+    rest_simple = simple[m.end():]
+    cut = stop.search(rest_simple)
+    end = m.end() + (cut.start() if cut else len(rest_simple))
+    value = line[m.end():end].strip(_CLEAN_VALUE)
+    return value or None
+
+
+def source_from_line(line: str) -> str | None:
+    value = _value_after(line, _SOURCE_LABEL)
+    if value and len(value) <= 40:
+        return value
+    return None
+
+
+def author_from_line(line: str, *, colon_only: bool = False) -> str | None:
+    """作者/记者/文/通讯员 bylines; ``colon_only`` insists on 作者：-style labels (for long lines)."""
+    value = _value_after(line, _AUTHOR_COLON_LABEL if colon_only else _AUTHOR_LABEL)
+    if value and _NAME.match(value) and not _search(_EDITOR_LABEL, value):
+        return re.sub(r"\s+", " ", value)
+    return None
+
+
+def editor_from_line(line: str) -> str | None:
+    if len(line) > 120:
+        return None
+    value = _value_after(line, _EDITOR_LABEL, _EDITOR_STOP)
+    if value and len(value) <= 40:
+        return re.sub(r"\s+", " ", value)
+    return None
+
+
+_BYLINE = re.compile(
+    r"^[(（\[【]?\s*(?:本报记者|本报特约记者|本报通讯员|特约记者|记者|通讯员|作者|文/图|图/文|文|撰文|撰稿)"
+    r"\s*(?:[:：/／|｜]\s*|\s+)?[\u3400-\u9fff·\s、，,]{2,30}[)）\]】]?$")
+_LEAD_REPORTER = re.compile(r"^.{0,40}?[(（]\s*(?:本报)?记者\s*[:：]?\s*([\u3400-\u9fff·\s、]{2,30}?)\s*[)）]")
+
+
+def byline_author(paragraph: str) -> str | None:
+    """A paragraph that is only a byline (``本报记者 张三 李四``) gives the author."""
+    if len(paragraph) > 40 or not _search(_BYLINE, paragraph):
+        return None
+    value = _value_after(paragraph, _AUTHOR_LABEL) or paragraph
+    value = value.strip(_CLEAN_VALUE)
+    return re.sub(r"\s+", " ", value) or None
+
+
+def lead_reporter(paragraph: str) -> str | None:
+    """``新华社长春10月12日电（记者 张三）…`` at the start of the first paragraph."""
+    m = _search(_LEAD_REPORTER, paragraph)
+    if not m:
+        return None
+    return re.sub(r"\s+", " ", paragraph[m.start(1):m.end(1)].strip()) or None
+
+
+_EDITOR_LINE = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：]")
+_SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|来源)\s*[:：]")
+
+
+def is_editor_line(text: str) -> bool:
+    return len(text) <= 120 and bool(_search(_EDITOR_LINE, text))
+
+
+def is_source_line(text: str) -> bool:
+    return len(text) <= 60 and bool(_search(_SOURCE_LINE, text))
+
+
+# --- title -----------------------------------------------------------------------------
+
+_SITE_WORDS = re.compile(r"网|網|频道|頻道|政府|日报|日報|报|報|新闻|新聞|在线|在線|门户|園區|园区|平台|官网|首页|之窗|资讯|china|\.com|\.cn", re.I)
+_SUFFIX = re.compile(r"\s*(?:--|——|_|\s-\s|\s[|｜]\s|｜)\s*([^_|｜]{1,25}?)\s*$")
+_WS = re.compile(r"\s+")
+
+
+def clean_title(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = _WS.sub(" ", text).strip(" \u3000\u00a0")
+    return text or None
+
+
+def strip_site_suffix(title: str | None, patterns: tuple[str, ...] = ()) -> str | None:
+    title = clean_title(title)
+    if not title:
+        return None
+    for pattern in patterns:
+        title = re.sub(pattern, "", title).strip()
+    while True:
+        m = _SUFFIX.search(title)
+        if not m or m.start() < 4 or not _SITE_WORDS.search(m.group(1)):
+            break
+        title = title[:m.start()].rstrip()
+    return title or None
+
+
+def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str],
+               suffixes: tuple[str, ...] = (), *, trust_page_title: bool = True) -> str | None:
+    """Title by agreement: the longest heading that the page/og title contains (or vice versa)."""
+    refs = [metas.get("og:title"), metas.get("articletitle"), metas.get("title")]
+    if trust_page_title:
+        refs.append(page_title)
+    refs = [clean_title(r) for r in refs if r]
+    stripped = [strip_site_suffix(r, suffixes) for r in refs]
+    agreeing = []
+    for h in (clean_title(h) for h in headings):
+        if not h or len(h) < 4 or len(h) > 200:
+            continue
+        if any(h in r for r in refs) or any(s and len(s) >= 4 and s in h for s in stripped):
+            agreeing.append(h)
+    if agreeing:
+        return max(agreeing, key=len)
+    for s in stripped:
+        if s and len(s) >= 4:
+            return s
+    for h in headings:
+        h = clean_title(h)
+        if h and len(h) >= 4:
+            return h
+    return None
+
+
+# --- column: 版面 or breadcrumb ------------------------------------------------------------
+
+_BANMIAN = re.compile(r"第\s*[0-9０-９A-Za-z]{1,3}\s*版\s*[:：]\s*[^\s|｜:：\d]{1,12}")
+_CRUMB_LABEL = re.compile(r"^\s*(?:您当前的位置|您现在的位置|当前位置|您的位置|所在位置|位置)\s*[:：]?\s*")
+_CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞)\s*")
+
+
+def banmian(line: str) -> str | None:
+    m = _search(_BANMIAN, line)
+    return line[m.start():m.end()] if m else None
+
+
+def breadcrumb_last(line: str, title: str | None = None) -> str | None:
+    """Last item of a breadcrumb line (``您当前的位置 :首页 > 政务在线 > 政务访谈``)."""
+    if len(line) > 120:
+        return None
+    simple = simplified_view(line)
+    label = _CRUMB_LABEL.match(simple)
+    parts = _CRUMB_SEP.split(line[label.end():] if label else line)
+    if len(parts) < 2 and not label:
+        return None
+    items = [p.strip(" \u3000\u00a0:：") for p in parts]
+    items = [p for p in items if p and p not in ("正文", "正文内容", "內容", "内容") and (not title or p not in title)]
+    return items[-1] if items and len(items[-1]) <= 20 else None
+
+
+def looks_like_breadcrumb(line: str) -> bool:
+    if len(line) > 80:
+        return False
+    simple = simplified_view(line)
+    if _CRUMB_LABEL.match(simple) and _CRUMB_SEP.search(simple):
+        return True
+    return len(_CRUMB_SEP.findall(simple)) >= 1 and bool(re.search(r"首页|网|網|频道|頻道|政府", simple.split(">")[0]))

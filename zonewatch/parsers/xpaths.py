@@ -1,0 +1,135 @@
+"""Selectors as data: a tiny CSS-to-XPath compiler plus the generic hint tables.
+
+Site modules write selectors in a small CSS subset (``div.rm_txt_con#rm_txt_zw``,
+``div.content div.TRS_Editor``, ``div.artInfo > span``, ``meta[name=PubDate]``); they are
+compiled once to lxml XPath objects.  Supported: tag or ``*``, ``.class`` (any number),
+``#id``, ``[attr]``, ``[attr=value]``, descendant (space) and child (``>``) combinators,
+and ``,`` groups (tried in the order written by :func:`select_first`).
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from lxml import etree
+
+_TOKEN = re.compile(r"\s*(>)\s*|\s+|([A-Za-z*][\w-]*)|\.([\w-]+)|#([\w-]+)|\[([\w:-]+)(?:=[\"']?([^\"'\]]*)[\"']?)?\]")
+
+
+def _compile_one(selector: str) -> str:
+    steps: list[str] = []
+    tag: str | None = None
+    preds: list[str] = []
+    path = "descendant-or-self::"   # the first step searches the context node's whole subtree
+
+    def flush() -> None:
+        nonlocal tag, preds
+        if tag is None and not preds:
+            return
+        steps.append(path + (tag or "*") + "".join(f"[{p}]" for p in preds))
+        tag, preds = None, []
+
+    sel, pos = selector.strip(), 0
+    while pos < len(sel):
+        m = _TOKEN.match(sel, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"unsupported selector {selector!r} at {sel[pos:]!r}")
+        pos = m.end()
+        child, name, cls, ident, attr, value = m.groups()
+        if child:
+            flush()
+            path = "/"
+        elif name:
+            tag = name.lower()
+        elif cls:
+            preds.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')")
+        elif ident:
+            preds.append(f"@id='{ident}'")
+        elif attr:
+            preds.append(f"@{attr.lower()}" if value is None else f"@{attr.lower()}='{value}'")
+        else:  # whitespace: descendant combinator
+            flush()
+            path = "//"
+    flush()
+    return "".join(steps)
+
+
+@cache
+def css(selector: str) -> etree.XPath:
+    """Compile a selector group to one XPath (union, document order)."""
+    return etree.XPath(" | ".join(_compile_one(s) for s in selector.split(",")))
+
+
+def select_all(root, selector: str | None) -> list:
+    if not selector or root is None:
+        return []
+    return [el for el in css(selector)(root) if isinstance(el.tag, str)]
+
+
+def select_first(root, selectors: str | tuple[str, ...] | None):
+    """The first element matched by the first selector (of a tuple, or a comma group) that matches."""
+    if not selectors or root is None:
+        return None
+    groups = (selectors,) if isinstance(selectors, str) else selectors
+    for group in groups:
+        for one in group.split(","):
+            found = select_all(root, one)
+            if found:
+                return found[0]
+    return None
+
+
+# --- generic hint tables (data the generic heuristics read) ---------------------------------
+
+# Tags whose whole subtree is never article text.
+SKIP_TAGS = frozenset({
+    "script", "style", "noscript", "iframe", "select", "option", "button", "textarea", "input",
+    "svg", "template", "object", "embed", "canvas", "audio", "video", "map", "head", "title", "link", "meta",
+})
+# Layout tags removed before looking for the body (generic parser only).
+CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+
+# Block-level tags: a paragraph boundary in text extraction.
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+    "blockquote", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "dl", "dd", "dt", "center",
+    "pre", "figure", "figcaption", "hr", "header", "footer", "nav", "aside", "form", "address",
+    "founder-content", "body", "html", "caption", "fieldset", "legend",
+})
+BOLD_TAGS = frozenset({"b", "strong"})
+
+# class/id words (one token part, split on - and _) that mark page chrome.
+BOILERPLATE_CLASS_WORDS = frozenset({
+    "share", "bshare", "jiathis", "fenxiang", "bdshare", "hot", "hotnews", "rank", "ranking", "paihang",
+    "phb", "recommend", "tuijian", "related", "relate", "xgxw", "xgyd", "comment", "comments", "pinglun",
+    "copyright", "banquan", "footer", "foot", "nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "crumb",
+    "crumbs", "location", "position", "sidebar", "toolbar", "print", "ad", "ads", "advert", "banner",
+    "gotop", "backtop", "totop", "qrcode", "erweima", "ewm", "login", "search", "weixin", "wechat",
+})
+_CLASS_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def has_boilerplate_hint(el) -> bool:
+    words = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not words.strip():
+        return False
+    return any(w in BOILERPLATE_CLASS_WORDS for w in _CLASS_SPLIT.split(words) if w)
+
+
+# Leading words of a box that is not the article (traditional forms are simplified first).
+BOILERPLATE_BOX_START = re.compile(r"^\s*(分享|热门|热点|相关|推荐|排行|版权|返回顶部|猜你喜欢|延伸阅读|更多)")
+
+# Whole lines that are page chrome wherever they appear (matched on the simplified line).
+BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:"
+    r"分享让更多人看到|分享到[:：]?.{0,30}|分享|热门排行|热点排行|热门推荐|热门文章|相关新闻|相关阅读|相关链接|相关文章|"
+    r"延伸阅读|推荐阅读|猜你喜欢|返回顶部|back\s*to\s*top|top|[大中小]字号|字号[:：]?\s*[大中小 ]*|"
+    r"点击进入专题|进入专题|打印本页|关闭窗口|【?\s*打印\s*】?|【?\s*关闭\s*】?|[【\[]?\s*字体[:：].{0,12}[】\]]?|"
+    r"扫一扫.{0,20}|微信扫一扫.{0,20}|(?:上一篇|下一篇)[:：].{0,80}|上一页.{0,40}|下一页.{0,40}|"
+    r".{0,60}版权所有.{0,60}|copyright.{0,100}|©.{0,100}|.{0,30}ICP备.{0,60}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+# Classes of caption elements inside a body.
+CAPTION_CLASS = re.compile(r"(^|[\s_-])(pictext|pic_?text|caption|img_?desc|imgtitle|img_?title|pic_?title|tupian|picdesc)($|[\s_-])", re.I)
