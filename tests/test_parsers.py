@@ -44,7 +44,7 @@ def test_people_page_every_field():
     assert a.subtitle == "——访长春新区党工委负责同志"
     assert a.published == at(2024, 5, 8, 9, 15) and a.published_precision == "minute"
     assert a.published.tzinfo is not None and a.published.utcoffset().total_seconds() == 8 * 3600
-    assert a.source_name == "人民网－吉林频道"
+    assert a.source_name == "人民网-吉林频道"   # normalised (NFKC turns the full-width hyphen into "-")
     assert a.author == "王小明"                     # the byline paragraph, not the caption's 记者
     assert a.editor == "张三、李四"
     assert a.column == "吉林频道"
@@ -89,9 +89,10 @@ def test_people_traditional_mirror():
     assert a.parser == "people" and a.source_id == "people_jl"
     assert a.canonical_url == "http://jl.people.com.cn/n2/2022/1012/c349771-40119234.html"
     assert a.language_variant == "traditional"
-    assert a.title == "【視頻】長春經開區十年發展訪談"
-    assert a.source_name == "人民網－吉林頻道"
-    assert a.editor == "馬某、謝某"
+    assert a.title == "【视频】长春经开区十年发展访谈"
+    assert a.title_raw == "【視頻】長春經開區十年發展訪談"
+    assert a.source_name == "人民网-吉林频道"   # normalised: simplified, NFKC
+    assert a.editor == "马某、谢某"
     assert a.published == at(2022, 10, 12, 10, 0)
     assert a.paragraphs == [                              # raw, as printed
         "十年來，經開區堅持把項目建設作為頭等大事，產業規模持續壯大，發展質量顯著提升。",
@@ -242,7 +243,8 @@ def test_pinyin_annotated_copy_site():
     url = "http://www.example-copy.com/a/2022-10-13/123.html"
     a = parse("pinyin_copy.html", url)
     assert a.parser == "generic"
-    assert a.title == "e起點(diǎn)贊長(zhǎng)春這十年|區(qū)縣領(lǐng)導(dǎo)訪談·汽開區(qū)"
+    assert a.title == "e起点赞长春这十年|区县领导访谈·汽开区"
+    assert a.title_raw == "e起點(diǎn)贊長(zhǎng)春這十年|區(qū)縣領(lǐng)導(dǎo)訪談·汽開區(qū)"
     assert a.language_variant == "traditional"
     assert a.paragraphs[0] == "汽開區(qū)十年來堅(jiān)持服務(wù)一汽，項(xiàng)目建設(shè)取得新突破，經(jīng)濟(jì)總量連續(xù)兩年超千億元。"
     assert a.body == ("汽开区十年来坚持服务一汽，项目建设取得新突破，经济总量连续两年超千亿元。\n"

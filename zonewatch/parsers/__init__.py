@@ -57,21 +57,27 @@ def _article(fields: Fields, url: str, real_url: str, sid: str | None, module, w
         canonical_url=_canonical(fields, real_url, module),
         source_id=sid,
         parser=fields.parser,
-        title=fields.title,
-        kicker=fields.kicker,
-        subtitle=fields.subtitle,
+        title=_clean(fields.title),
+        title_raw=fields.title,
+        kicker=_clean(fields.kicker),
+        subtitle=_clean(fields.subtitle),
         published=published,
         published_precision=precision,
-        source_name=fields.source_name,
-        author=fields.author,
-        editor=fields.editor,
-        column=fields.column,
+        source_name=_clean(fields.source_name),
+        author=_clean(fields.author),
+        editor=_clean(fields.editor),
+        column=_clean(fields.column),
         paragraphs=fields.paragraphs,
         next_pages=[u for u in fields.next_pages if u != url],
         warnings=fields.warnings,
     )
     _derive(article, with_keywords)
     return article
+
+
+def _clean(text: str | None) -> str | None:
+    """Metadata is normalised like the body, so traditional and simplified copies agree."""
+    return (normalize_text(text) or None) if text else None
 
 
 def _derive(article: Article, with_keywords: bool = True) -> None:
@@ -107,7 +113,7 @@ def join_pages(first: Article, rest: list[Article], *, with_keywords: bool = Tru
     joined.warnings = [w for w in warnings if not (w == "no body found" and paragraphs)]
     joined.page_count = 1 + len(rest)
     joined.next_pages = []
-    for attr in ("title", "kicker", "subtitle", "source_name", "author", "editor", "column"):
+    for attr in ("title", "title_raw", "kicker", "subtitle", "source_name", "author", "editor", "column"):
         if getattr(joined, attr) is None:
             setattr(joined, attr, next((getattr(p, attr) for p in rest if getattr(p, attr)), None))
     if joined.published is None:

@@ -13,7 +13,7 @@ class Article:
     canonical_url: str            # the key articles are upserted by
     source_id: str | None         # registry id, None for hosts outside the registry
     parser: str                   # which parser produced it ("people", "generic", ...)
-    title: str | None
+    title: str | None             # normalised like the body: simplified, no pinyin, NFKC
     kicker: str | None = None     # 引题 / 肩题 above the title
     subtitle: str | None = None   # 副题 below the title
     published: datetime | None = None   # tz-aware, Asia/Shanghai, to the minute
@@ -29,6 +29,7 @@ class Article:
     page_count: int = 1
     next_pages: list[str] = field(default_factory=list)   # further pages still to fetch and join
     warnings: list[str] = field(default_factory=list)     # partial-parse notes ("no body found", ...)
+    title_raw: str | None = None        # the title exactly as printed (``title`` is normalised)
 
     @property
     def body_raw(self) -> str:
