@@ -26,7 +26,7 @@ Disposition = Literal["merge", "append", "replace_by_key"]
 #   the snapshot the run's commit will make.
 Auto = Literal["run_id", "flow", "now", "snapshot_id"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ ARTICLES = Table(
         _c("source_id"),
         _c("parser"),
         _c("title"),
+        _c("title_raw"),        # the title as printed (title is normalised like the body)
         _c("kicker"),
         _c("subtitle"),
         _c("published", "TIMESTAMPTZ"),
@@ -153,13 +154,15 @@ INDICATORS = Table(
         _c("published", "TIMESTAMPTZ"),
         _c("source_id"),
         _c("run_id", auto="run_id"),
+        _c("indicator_canonical", doc="the catalog's canonical name of the indicator (null: none)"),
     ),
 )
 
 FETCHES = Table(
     name="fetches",
     disposition="append",
-    doc="Every HTTP fetch a run made, successful or not.",
+    doc="Every HTTP fetch a run made, successful or not, except the ones that only confirmed a stored "
+        "copy (304 Not Modified, or a body with the stored hash): runs.pages_not_modified counts those.",
     columns=(
         _c("run_id", auto="run_id"),
         _c("url", nullable=False),
@@ -201,6 +204,54 @@ RUNS = Table(
         _c("bytes", "BIGINT"),
         _c("errors_by_kind", "JSON"),
         _c("snapshot_id", "BIGINT", auto="snapshot_id"),
+        _c("pages_not_modified", "INTEGER"),   # 304, or 200 with the stored body hash: nothing parsed
+        _c("articles_parsed", "INTEGER"),
+        _c("failures_queued", "INTEGER"),      # pages left in the failure queue to retry next run
+        _c("failures_given_up", "INTEGER"),    # pages this run gave up on (attempt limit or permanent error)
+        _c("duration_s", "DOUBLE"),
+    ),
+)
+
+PAGES = Table(
+    name="pages",
+    disposition="merge",
+    primary_key=("url",),
+    doc="What the last good fetch of each list page and loaded article page said about its version: "
+        "HTTP validators for the next conditional GET and the body hash, with where the body is archived.",
+    columns=(
+        _c("url", nullable=False),
+        _c("source_id"),
+        _c("kind"),                    # 'list' | 'article'
+        _c("etag"),
+        _c("last_modified"),           # the Last-Modified header as sent (HTTP date)
+        _c("body_hash"),               # SHA-256 of the body
+        _c("warc_file"),
+        _c("warc_offset", "BIGINT"),
+        _c("fetched_at", "TIMESTAMPTZ"),
+        _c("last_run", auto="run_id"),
+    ),
+)
+
+FAILURE_QUEUE = Table(
+    name="failure_queue",
+    disposition="replace_by_key",
+    primary_key=("url",),
+    replace_key=("url",),
+    doc="Article pages that failed, retried by the next runs until the attempt limit; a page that "
+        "loads leaves the queue. gave_up: the limit was reached or the error is permanent (404, 410, "
+        "robots.txt, off-allowlist redirect); such pages are not fetched again.",
+    columns=(
+        _c("url", nullable=False),
+        _c("source_id"),
+        _c("error_kind"),
+        _c("error"),
+        _c("status", "INTEGER"),
+        _c("attempts", "INTEGER"),
+        _c("gave_up", "BOOLEAN"),
+        _c("first_failed_at", "TIMESTAMPTZ"),
+        _c("last_failed_at", "TIMESTAMPTZ"),
+        _c("first_run"),
+        _c("last_run", auto="run_id"),
     ),
 )
 
@@ -217,7 +268,7 @@ SOURCES = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, INDICATORS, FETCHES, RUNS, SOURCES)}
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, INDICATORS, FETCHES, RUNS, SOURCES, PAGES, FAILURE_QUEUE)}
 
 VIEWS: dict[str, View] = {v.name: v for v in (
     View(
@@ -249,6 +300,78 @@ VIEWS: dict[str, View] = {v.name: v for v in (
         ORDER BY i.published DESC NULLS LAST, i.article_url, i.position
         """,
         doc="Indicator facts with their article's title and source.",
+    ),
+    View(
+        "failures",
+        """
+        SELECT url, source_id, CASE WHEN gave_up THEN 'gave_up' ELSE 'retrying' END AS state,
+               attempts, error_kind, status, error, first_failed_at, last_failed_at, first_run, last_run
+        FROM failure_queue
+        ORDER BY gave_up DESC, last_failed_at DESC, url
+        """,
+        doc="The failure queue for people: pages still being retried and pages given up on.",
+    ),
+    View(
+        "indicator_series",
+        """
+        WITH facts AS (
+            SELECT subject, coalesce(nullif(indicator_canonical, ''), indicator) AS indicator,
+                   measure, period, kind, article_url, position, value, unit, norm_value, norm_unit, published
+            FROM indicators
+            WHERE norm_value IS NOT NULL AND isfinite(norm_value) AND coalesce(subject, '') <> ''
+              AND measure IS NOT NULL AND kind IS NOT NULL
+        ),
+        per_article AS (
+            SELECT concat_ws(chr(31), subject, indicator, measure, coalesce(period, chr(1)), kind) AS key,
+                   subject, indicator, measure, period, kind, article_url,
+                   arg_min(value, position) AS value, arg_min(unit, position) AS unit,
+                   arg_min(norm_value, position) AS norm_value, arg_min(norm_unit, position) AS norm_unit,
+                   max(published) AS published
+            FROM facts
+            GROUP BY subject, indicator, measure, period, kind, article_url
+        ),
+        support AS (
+            SELECT a.key, a.article_url, count(*) AS agreeing
+            FROM per_article AS a JOIN per_article AS b ON a.key = b.key
+             AND abs(a.norm_value - b.norm_value) <= 0.01 * greatest(abs(a.norm_value), abs(b.norm_value))
+            GROUP BY a.key, a.article_url
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY key ORDER BY agreeing DESC, same DESC,
+                                         published DESC NULLS LAST, article_url) AS rn
+            FROM (SELECT p.*, s.agreeing, count(*) OVER (PARTITION BY p.key, p.norm_value) AS same
+                  FROM per_article AS p JOIN support AS s ON s.key = p.key AND s.article_url = p.article_url)
+        ),
+        chosen AS (SELECT * FROM ranked WHERE rn = 1),
+        groups AS (
+            SELECT key, count(*) AS n_articles,
+                   list(article_url ORDER BY published DESC NULLS LAST, article_url) AS article_urls
+            FROM per_article GROUP BY key
+        ),
+        disagree AS (
+            SELECT c.key,
+                   list({'article_url': p.article_url, 'value': p.value, 'unit': p.unit,
+                         'norm_value': p.norm_value, 'published': p.published}
+                        ORDER BY p.published DESC NULLS LAST, p.article_url) AS disagreeing
+            FROM chosen AS c JOIN per_article AS p ON p.key = c.key
+            WHERE abs(p.norm_value - c.norm_value) > 0.01 * greatest(abs(p.norm_value), abs(c.norm_value))
+            GROUP BY c.key
+        )
+        SELECT c.subject, c.indicator, c.measure, c.period, c.kind,
+               c.value, c.unit, c.norm_value, c.norm_unit,
+               g.n_articles, c.agreeing AS n_agreeing, d.disagreeing IS NOT NULL AS conflict,
+               d.disagreeing, c.article_url AS chart_article_url, c.published AS chart_published,
+               g.article_urls
+        FROM chosen AS c
+        JOIN groups AS g ON g.key = c.key
+        LEFT JOIN disagree AS d ON d.key = c.key
+        ORDER BY c.subject, c.indicator, c.measure, c.period NULLS FIRST, c.kind
+        """,
+        doc="One row per (subject, canonical indicator, measure, period, kind): the value to chart "
+            "(the one most articles agree with within 1%, then the most often stated exactly, then the most "
+            "recent article's), n_articles "
+            "stating it, and conflict when some article differs from it by more than 1% (441.2 vs 420 "
+            "亿元); disagreeing lists those articles with their values (null when none).",
     ),
 )}
 

@@ -58,3 +58,43 @@ def core_words() -> tuple[str, ...]:
 
 def structure_names() -> tuple[str, ...]:
     return tuple(raw()["structure"]["names"])
+
+
+_CANON_PREFIX = re.compile(r"^(?:全区|全市|全省|全口径|累计|新增|年均|全年|当年|其中|实现|完成)+")
+
+
+@cache
+def _alias_lookup() -> dict[str, str]:
+    return {a: ind.name for a, ind in reversed(alias_table())}
+
+
+def canonical(indicator: str | None) -> str | None:
+    """The catalog's canonical name for an indicator as a text names it: an alias itself
+    (GDP -> 地区生产总值), or an alias with only a framing word before it (全区地区生产总值);
+    None when the catalog does not know it (a compound such as 地区生产总值占全市比重)."""
+    if not indicator:
+        return None
+    lk = _alias_lookup()
+    name = indicator.strip()
+    if name in lk:
+        return lk[name]
+    bare = _CANON_PREFIX.sub("", name)
+    return lk.get(bare)
+
+
+def jieba_terms() -> list[tuple[str, str]]:
+    """(word, POS tag) for jieba's user dictionary: regions and their aliases (ns), indicator
+    names and aliases (n), organisations (nt). Longest-first, no duplicates."""
+    out: dict[str, str] = {}
+    for r in raw().get("region", []):
+        for w in (r["name"], *r["aliases"]):
+            out.setdefault(w, "ns")
+    for o in raw().get("organisation", []):
+        for w in (o["name"], *o["aliases"]):
+            out.setdefault(w, "nt")
+    for ind in indicators():
+        for w in (ind.name, *ind.aliases):
+            out.setdefault(w, "n")
+    words = [(w, t) for w, t in out.items() if len(w) >= 2 and not w.isascii()] + \
+            [(w, t) for w, t in out.items() if w.isascii() and len(w) >= 2]
+    return sorted(words, key=lambda p: (-len(p[0]), p[0]))

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from . import catalog, kinds, periods, qualifiers, regions
 from .fact import Fact
 from .numbers import NUMBER, parse_arabic, parse_chinese, parse_fraction, split_multiplier
-from .units import Unit, match_unit
+from .units import Unit, match_unit, unit_table
+
+
+def unit_for_multiplier(mult: str) -> Unit | None:
+    """亿 / 万亿 alone: money in economic news."""
+    return unit_table().get(mult) if mult in ("亿", "万亿") else None
 
 SENTENCE_END = re.compile(r"[。！？!?]+")
 CLAUSE_SEP = re.compile(r"[,，;；:：]")
@@ -23,9 +28,12 @@ COUNT_VERBS = re.compile(r"(?:新增|引进|建成|新建|签约|落地|开工|�
 GENERIC_AFTER = ("方面", "层面", "环节", "维度", "阶段", "步骤", "领域")
 
 # Words a clause may start with before its leading period (特别是去年, 其中2021年).
-LEAD_WORDS = re.compile(r"^(?:特别是|尤其是|其中|在|截至|截止|而|但|同时|自|从|仅|单|今|另外|此外|与此同时)?\s*$")
+LEAD_WORDS = re.compile(r"^[“‘\"《(（\s]*(?:特别是|尤其是|其中|在|截至|截止|而|但|同时|自|从|仅|单|今|另外|此外|与此同时|据统计|初步核算|经初步核算|数据显示)?[“‘\"(（\s]*$")
+# A short subject before a leading period (长光卫星今年上半年…, 全区2023年…) still lets it frame the clause.
+LEAD_SUBJECT = re.compile(r"^[“‘\"]?[\u4e00-\u9fffA-Za-z]{1,8}$")
+LEAD_VERBS = re.compile(r"计划|预计|力争|争取|拟|将|表彰|召开|举办|举行|实施|完成|实现|开展|总结|部署|印发|发布|出台|启动|编制|回顾|谋划|推进|达到|增长|下降|为|是|在|的")
 # A figure stated as a present state or a running total has no period (累计, 目前, 现有).
-PRESENT = re.compile(r"累计|目前|现有|现拥有|已经|已|截至目前|至今|最新")
+PRESENT = re.compile(r"累计|目前|现有|现拥有|已经|已|截至目前|至今|最新|总数|总量达")
 # Two-character words that start with a counter and are not a count (所有, 台阶, 名称 …).
 NOT_UNIT_WORDS = ("所以", "所有", "所属", "台阶", "名称", "名单", "名义", "名列", "名牌", "场所", "场景", "场地",
                   "批准", "批复", "种类", "处理", "处置", "处于", "列入", "列为", "位于", "位置", "位列", "位居",
@@ -70,6 +78,8 @@ class _State:
     published: dt.date | None
     zone: str | None
     doc_period: str | None = None
+    title_period: str | None = None
+    para_span: str | None = None
     para_period: str | None = None
     para_subject: str | None = None
     project: str | None = None
@@ -83,9 +93,18 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+FURNITURE_HEAD = re.compile(r"^(?:相关阅读|相关新闻|相关链接|相关报道|热门排行|热点推荐|推荐阅读|延伸阅读|猜你喜欢|最新新闻|最新资讯|"
+                            r"排行榜|热门文章|热门新闻|热点新闻|24小时热点|精彩推荐|图片新闻|往期回顾|更多新闻)\s*[:：]?$")
+FURNITURE_LINE = re.compile(r"^(?:[【\[(（]?(?:责任编辑|责编|编辑|审核|校对|来源|作者|记者|通讯员|字号)[:：]|"
+                            r"\d{1,2}[.、\s]\s*[^\d\s%]|分享到|分享让更多人看到|返回顶部|打印本页|关闭窗口|扫一扫|上一篇|下一篇)")
+
+
 def is_chrome(par: str) -> bool:
-    """Page furniture: list items of 'hot' links, truncated titles."""
-    return par.startswith(("- ", "-", "·")) or par.endswith(("...", "…")) or len(par) < 4
+    """Page furniture: list items of 'hot' links, numbered headline lists, editor lines,
+    truncated titles."""
+    if par.startswith(("- ", "-", "·", "•")) or par.endswith(("...", "…")) or len(par) < 4:
+        return True
+    return bool(FURNITURE_LINE.match(par)) and len(par) < 60 and not SENTENCE_END.search(par[:-1])
 
 
 def is_heading(par: str) -> bool:
@@ -116,18 +135,36 @@ def clauses(sent: str) -> list[tuple[int, int]]:
     return out
 
 
+SPEECH = re.compile(r"[,，;；。！？!?]")
+
+
 def quoted_mask(s: str) -> list[bool]:
-    """True for characters inside “…”, 《…》 and the like (names, slogans: 3转4强7新)."""
-    mask, stack = [False] * (len(s) + 1), []
+    """True for characters inside “…”, 《…》 and the like (names, slogans: 3转4强7新). A quote
+    that holds a clause of speech (“下半年，我们将力争…”) is not a name: its numbers count."""
+    mask, stack, starts = [False] * (len(s) + 1), [], []
     for i, c in enumerate(s):
         if stack and c == stack[-1]:
             stack.pop()
+            a = starts.pop()
             mask[i] = True
+            if c in "”’」』" and not stack and _is_speech(s[a + 1: i]):
+                for k in range(a, i + 1):
+                    mask[k] = False
             continue
         if c in QUOTES:
             stack.append(QUOTES[c])
+            starts.append(i)
         mask[i] = bool(stack)
+    if stack:  # an unclosed quote: a speech running to the end of the sentence
+        a = starts[0]
+        if _is_speech(s[a + 1:]):
+            for k in range(a, len(s) + 1):
+                mask[k] = False
     return mask
+
+
+def _is_speech(inner: str) -> bool:
+    return len(inner) > 16 or bool(SPEECH.search(inner)) and len(inner) > 6
 
 
 def clause_of(cls: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -185,9 +222,15 @@ def find_mentions(sent: str) -> list[Mention]:
         if um is None:
             continue
         unit, uend = um
-        word2 = sent[uend - 1: uend + 1] if unit.family == "count" and len(unit.text) == 1 else ""
+        word2 = sent[uend - 1: uend + 1] if unit.family == "count" else ""
         if word2 in NOT_UNIT_WORDS:
-            continue
+            if len(unit.text) == 1 or not prefix and unit.text[0] not in "万亿":
+                continue
+            # 千亿台阶, 万亿大关: the multiplier alone is the unit (money), the counter is a word
+            um2 = (unit_for_multiplier(unit.text[:-1]), uend - 1)
+            if um2[0] is None:
+                continue
+            unit, uend = um2
         if unit.family == "count" and sent[uend: uend + 2] in GENERIC_AFTER:
             continue  # 以下四个方面
         if (m.group("cn") and unit.family == "count" and v < 10
@@ -226,6 +269,20 @@ def find_halves(sent: str) -> list[Mention]:
     """占全市近一半: a share of 50%."""
     return [Mention(m.start("h"), m.end("h"), 50.0, Unit("%", "%", 1.0, "pct"), "", sent[m.end(): m.end() + 6])
             for m in HALF.finditer(sent)]
+
+
+TENTHS = re.compile(r"(?P<pre>占比?|占到|达到?|超过|超|逾|约|近|将近|接近|增长|下降|提高|提升|减少)(?:了|约|近|超过)?"
+                    r"(?P<n>[一二两三四五六七八九])成(?P<post>以上|左右|多)?(?![为立员果功效本交熟长都了就])")
+
+
+def find_tenths(sent: str) -> list[Mention]:
+    """占比达到四成, 增长约三成: N成 = N×10%."""
+    out = []
+    for m in TENTHS.finditer(sent):
+        v = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}[m.group("n")]
+        end = m.end()
+        out.append(Mention(m.start("n"), end, float(v * 10), Unit("%", "%", 1.0, "pct"), "", sent[end: end + 6]))
+    return out
 
 
 def find_multiples(sent: str) -> list[Mention]:
@@ -343,11 +400,28 @@ def subject_of(sent: str, pos: int, ments: list[regions.Mention], selfs: list[in
 
 # ---------------------------------------------------------------- periods in a sentence
 
+def _as_of(sent: str, p: periods.Period) -> bool:
+    return bool(re.search(r"(?:截至|截止|到)\s*$", sent[max(0, p.start - 3): p.start]))
+
+
+def _so_far(p: periods.Period) -> str | None:
+    """截至11月底 followed by 今年: the months of the year so far."""
+    v = p.value
+    if v and re.fullmatch(r"\d{4}-\d{2}", v) and v[5:] != "01":
+        return f"{v[:4]}-01..{v}"
+    return v
+
+
 def _clause_initial(sent: str, cls: list[tuple[int, int]], p: periods.Period) -> bool:
     if p.text.startswith("连续"):
         return False  # 连续三年突破千亿: a predicate, not the frame of what follows
     a, _ = clause_of(cls, p.start)
-    return bool(LEAD_WORDS.match(sent[a: p.start]))
+    prefix = sent[a: p.start]
+    if LEAD_WORDS.match(prefix):
+        return True
+    prefix = prefix.strip()
+    # 长光卫星今年上半年…: a point period after a short subject; an embedded span (某企业近两年…) is not a frame
+    return p.scope in ("point", "month") and bool(LEAD_SUBJECT.match(prefix)) and not LEAD_VERBS.search(prefix)
 
 
 def _carries_in_sentence(sent: str, cls: list[tuple[int, int]], p: periods.Period) -> bool:
@@ -363,13 +437,24 @@ def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[perio
     a, _ = clause_of(cls, pos)
     same = [p for p in plist if a <= p.start and p.end <= pos]
     if same:
-        return same[-1].value, same[-1].scope
+        last = same[-1]
+        earlier = [p for p in plist if p.end <= last.start and p.value and _carries_in_sentence(sent, cls, p) or p in same[:-1]]
+        if last.value and re.fullmatch(r"\d{4}", last.value) and earlier and earlier[-1].value \
+                and earlier[-1].value.startswith(last.value + "-") and _as_of(sent, earlier[-1]):
+            return _so_far(earlier[-1]), earlier[-1].scope  # 截至11月底,今年已…: the year so far
+        return last.value, last.scope
     lead = [p for p in plist if p.end <= a and _carries_in_sentence(sent, cls, p)]
     if PRESENT.search(sent[a:pos]):
-        dated = [p for p in lead if re.search(r"(?:截至|截止|到)$", sent[max(0, p.start - 2): p.start])]
+        dated = [p for p in lead if re.search(r"(?:截至|截止|到)$", sent[max(0, p.start - 2): p.start])
+                 or p.scope == "span" and _clause_initial(sent, cls, p)]   # 五年来,…累计完成
         return (dated[-1].value, dated[-1].scope) if dated else (None, "null")
     if lead:
-        return lead[-1].value, lead[-1].scope
+        last = lead[-1]
+        if last.value and re.fullmatch(r"\d{4}", last.value):
+            specific = [p for p in lead[:-1] if p.value and p.value.startswith(last.value + "-") and _as_of(sent, p)]
+            if specific:  # 截至11月底,经开区今年已开行…,比去年同期多开32列
+                return _so_far(specific[-1]), specific[-1].scope
+        return last.value, last.scope
     if st.para_period is not None:
         return st.para_period, "carry"
     return st.doc_period, "carry"
@@ -377,14 +462,35 @@ def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[perio
 
 # ---------------------------------------------------------------- the pipeline
 
+def title_period(pars: list[str], published: dt.date | None) -> str | None:
+    """The year a report's title names (…2023年国民经济和社会发展统计公报): the default period
+    of the whole text."""
+    for par in pars[:2]:
+        if SENTENCE_END.search(par) or len(par) > 60:
+            return None
+        for p in periods.scan(par, published):
+            if p.value and re.fullmatch(r"\d{4}", p.value) and (not published or int(p.value) <= published.year):
+                return p.value
+    return None
+
+
 def extract(text: str, published: dt.date | None, default_subject: str | None = None) -> list[Fact]:
     st = _State(published, regions.article_zone(text, default_subject))
-    for par in paragraphs(text):
+    pars = paragraphs(text)
+    st.title_period = st.doc_period = title_period(pars, published)
+    tail = False
+    for par in pars:
+        if FURNITURE_HEAD.match(par):
+            tail = True  # a hot list: the rest is headlines, until a real paragraph
+            continue
+        if tail and len(par) < 50 and not SENTENCE_END.search(par[:-1]):
+            continue
+        tail = False
         if is_chrome(par):
             continue
         if is_heading(par):
-            st.doc_period = None
-        st.para_period, st.para_subject = None, None
+            st.doc_period = st.title_period
+        st.para_period, st.para_subject, st.para_span = None, None, None
         for sent in sentences(par):
             _sentence(sent, st)
     return _dedup(st.facts)
@@ -394,10 +500,14 @@ def _sentence(sent: str, st: _State) -> None:
     st.sentence_project = None
     cls = clauses(sent)
     carry = st.para_period if st.para_period is not None else st.doc_period
-    plist = periods.scan(sent, st.published, carry)
-    ments = regions.find_mentions(sent)
+    plist = periods.scan(sent, st.published, carry, month_context=st.title_period)
+    ments = sorted(regions.find_mentions(sent) + regions.find_companies(sent), key=lambda r: r.start)
     selfs = regions.find_self(sent)
-    mentions = sorted(find_mentions(sent) + find_multiples(sent) + find_halves(sent), key=lambda m: m.start)
+    mentions = sorted(find_mentions(sent) + find_multiples(sent) + find_halves(sent) + find_tenths(sent),
+                      key=lambda m: m.start)
+    sentence_own = [p for p in plist if p.scope != "null"]
+    event = DAY_DATE.match(sent)
+    event_month = next((p.value for p in plist if p.scope == "month" and p.start < 8), None) if event else None
     previous_ind: str | None = None
     previous_kind: str | None = None
     series = _series(sent, cls, mentions)
@@ -407,8 +517,13 @@ def _sentence(sent: str, st: _State) -> None:
         measure, value = measure_of(m, before_clause)
         period, scope = period_at(sent, m.start, cls, plist, st)
         period = _from_to(sent, m, period, scope, plist)
+        own = any(a <= p.start < m.start for p in plist)
         if id(m) in series:
             period = series_period(period, *series[id(m)])
+        elif measure == "growth_pct" and AVERAGE.search(before_clause) and not is_year_span(period) and not own:
+            period = _average_span(sent, m.start, plist, st) or period  # 年均增长: over a span of years
+        if event_month and not own:
+            period = event_month  # 8月29日,…集中开工项目28个: the event's month
         ind = indicator_of(before_clause, m, previous_ind)
         if not ind and m.unit.family == "multiple":
             ind = previous_ind or ""
@@ -419,10 +534,16 @@ def _sentence(sent: str, st: _State) -> None:
         kind = kinds.classify(before_clause, sent[m.end: b], period, st.published)
         if m.unit.family == "multiple" and previous_kind and kind == "actual" and not _has_own_indicator(before_clause):
             kind = previous_kind
-        own = any(a <= p.start < m.start for p in plist)
+        rank_like = measure == "rank" or (m.unit.text in ("位", "名") and RANK_CHANGE.search(before_clause))
+        if rank_like and not any(p.start < m.start for p in sentence_own):
+            period = None  # a rank is dated only by its own sentence
+        if proj and not own and not any(p.start < m.start and _clause_initial(sent, cls, p) for p in sentence_own):
+            period = None  # a project's investment or floor area is dated only by its own sentence's frame
+        if measure == "pp_diff" and DECLINE_NARROWED.search(before_clause):
+            value = abs(value)  # 降幅收窄2.1个百分点: the rate rose
         if kind == "forecast" and re.search(r"将", before_clause) and not own:
             period = None  # 项目完成之后将可带动…: an open-ended future
-        if measure in ("share_pct", "rank") and period and ".." in period and not own:
+        if measure in ("share_pct", "rank") and is_year_span(period) and not own and (kind == "actual" or scope == "carry"):
             period = None  # a share or a rank is a state, not a sum over 十年来
         if re.match(r"^[^,，;；。]{0,8}(?:参加|出席|参会|与会)", sent[m.end: b]):
             months = [p for p in plist if p.scope == "month"]
@@ -438,7 +559,8 @@ def _sentence(sent: str, st: _State) -> None:
         st.facts.append(Fact(
             subject=subject or "", indicator=ind, value=_round(value), unit=unit_text,
             norm_value=_round(norm), norm_unit=m.unit.norm_unit, measure=measure, period=period,
-            kind=kind, qualifier=qual, evidence=sent[a:b].strip(), core=is_core(ind, measure)))
+            kind=kind, qualifier=qual, evidence=sent[a:b].strip(), core=is_core(ind, measure),
+            indicator_canonical=catalog.canonical(ind)))
         previous_ind, previous_kind = ind or previous_ind, kind
     for s, e, vals in find_ratios(sent):
         a, b = clause_of(cls, s)
@@ -447,8 +569,21 @@ def _sentence(sent: str, st: _State) -> None:
         kind = kinds.classify(sent[a:s], sent[e:b], period, st.published)
         for name, v in zip(catalog.structure_names(), vals):
             st.facts.append(Fact(subject or "", name, v, "%", v, "%", "share_pct", period, kind, None,
-                                 sent[a:b].strip(), True))
+                                 sent[a:b].strip(), True, catalog.canonical(name)))
     _update_carry(sent, cls, plist, ments, st)
+
+
+def _average_span(sent: str, pos: int, plist: list[periods.Period], st: _State) -> str | None:
+    """由2019年的512亿元增加到2024年的801亿元,年均增长7.3% -> 2020..2024; else the span in force."""
+    ft = None
+    for ft in FROM_TO_YEARS.finditer(sent[:pos]):
+        pass
+    if ft:
+        y1, y2 = int(ft.group(1)), int(ft.group(2))
+        if y1 < y2:
+            return f"{y1 + 1}..{y2}"
+    spans = [p.value for p in plist if p.start < pos and is_year_span(p.value)]
+    return spans[-1] if spans else st.para_span
 
 
 def _has_own_indicator(before: str) -> bool:
@@ -494,11 +629,22 @@ def _from_to(sent: str, m: Mention, period: str | None, scope: str, plist: list[
     return period
 
 
+PROJECT_HEAD = re.compile(r"^\s*(?:其中)?[,，]?\s*(?P<name>[\u4e00-\u9fffA-Za-z0-9（）()\-·]{4,28}?项目)"
+                          r"(?=计划总投资|总投资|投资|占地|总建筑面积|建筑面积|设计产能|年产值|达产后|投产后|建成后)")
+GENERIC_PROJECT = re.compile(r"^(?:重点|新开工|开工|签约|续建|在建|新建|储备|谋划|实施|全部|所有|各类|这些|上述|全区|全市|全省|"
+                             r"本次|此次|集中|产业|招商|亿元|千万元)|以上|\d|[一二三四五六七八九十百千]+个|等|力争|确保|计划|"
+                             r"争取|全年|今年|去年|累计|新增|签约项目|开工项目|重点项目|在建项目|续建项目|储备项目")
+
+
 def _project(sent: str, m: Mention, clause_start: int, st: _State) -> str | None:
     """总投资358亿元的XX项目 -> the project is the subject; 该项目 later refers to it."""
     pm = re.match(r"^的([\u4e00-\u9fffA-Za-z0-9\-]{2,20}?项目)", sent[m.end:])
     if pm:
         st.project = st.sentence_project = pm.group(1)
+        return st.project
+    head = PROJECT_HEAD.match(sent[clause_start: m.start])
+    if head and not GENERIC_PROJECT.search(head.group("name")):
+        st.project = st.sentence_project = head.group("name")
         return st.project
     if st.project and re.match(r"^\s*(?:该|此|这个|这一)?项目", sent[clause_start: m.start]):
         st.sentence_project = st.project
@@ -510,6 +656,9 @@ def _project(sent: str, m: Mention, clause_start: int, st: _State) -> str | None
 
 def _update_carry(sent: str, cls: list[tuple[int, int]], plist: list[periods.Period],
                   ments: list[regions.Mention], st: _State) -> None:
+    spans = [p for p in plist if is_year_span(p.value) and _clause_initial(sent, cls, p)]
+    if spans:
+        st.para_span = spans[-1].value
     lead = [p for p in plist if _clause_initial(sent, cls, p)]
     if lead:
         st.para_period = lead[-1].value
@@ -522,6 +671,17 @@ def _update_carry(sent: str, cls: list[tuple[int, int]], plist: list[periods.Per
         st.para_subject = regs[-1].name
     elif regions.find_self(sent) and st.zone:
         st.para_subject = st.zone
+
+
+def is_year_span(period: str | None) -> bool:
+    return bool(period) and bool(re.fullmatch(r"\d{4}\.\.\d{4}", period))
+
+
+FROM_TO_YEARS = re.compile(r"由\s*((?:19|20)\d{2})年[^,，;；。]{0,20}?(?:增加|提高|提升|增长|扩大|上升|下降|减少)?(?:到|至)\s*((?:19|20)\d{2})年")
+AVERAGE = re.compile(r"年均|年平均|平均每年|平均")
+DAY_DATE = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
+RANK_CHANGE = re.compile(r"(?:提升|上升|前移|跃升|攀升|提高|进位|下降|后退|下滑)了?$")
+DECLINE_NARROWED = re.compile(r"(?:降幅|跌幅|亏损|缺口)[^,，;；。]{0,8}(?:收窄|缩小|减少)[^,，;；。]{0,2}$")
 
 
 def _round(x: float) -> float:

@@ -23,6 +23,7 @@ class Fact:
     qualifier: Qualifier | None
     evidence: str
     core: bool = True
+    indicator_canonical: str | None = None   # the catalog's canonical name for `indicator`, if any
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

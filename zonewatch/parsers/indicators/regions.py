@@ -14,7 +14,8 @@ from . import catalog
 
 SELF_WORDS = ("全区", "我区", "本区", "该区", "全区上下")
 # A mention right after one of these is a comparison base, not who the number is about.
-BASE_BEFORE = re.compile(r"(?:占|占到|占比|贡献出|高于|低于|超过|扣除|较|比|于|对|与|和|同|联手|支持|服务|围绕|瞄准)$")
+BASE_BEFORE = re.compile(r"(?:占|占到|占比|贡献出|高于|低于|超过|扣除|较|比|于|对|与|和|同|联手|支持|服务|围绕|瞄准|"
+                         r"排名|排在|排|位列|位居|居|名列|跃居|跃升|升至|领跑|快于|慢于)$")
 # Organisations named as <name>+suffix (富维安道拓, 长光辰芯 are not in the catalog; those with
 # a company suffix are recognised).
 COMPANY = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,12}?(?:集团|公司|股份|有限公司))")
@@ -52,7 +53,8 @@ def _lookup() -> dict[str, tuple[str, bool, bool]]:
 DESCRIPTOR_AFTER = re.compile(r"^(?:副?市长|副?省长|市委|省委|市政府|省政府|党工委|管委会|副?书记|副?主任|副秘书长|第一|首|唯一|最)")
 # An organisation is the subject when a figure of its own follows (中国一汽今年力争实现…),
 # not when its name starts a brand or subsidiary (一汽模具公司, 奥迪一汽新能源).
-ORG_AFTER = re.compile(r"^(?:\d|[,，;；。、:：)）”]|$|今年|去年|全年|明年|实现|完成|力争|计划|预计|将|的|在|连续|累计|共(?!同)|已|新增|年|集团|与|和|产值|销量|营业收入|营收|利润|整车)")
+ORG_AFTER = re.compile(r"^(?:\d|[,，;；。、:：)）”]|$|今年|去年|全年|明年|实现|完成|力争|计划|预计|将|的|在|连续|累计|共(?!同)|已|新增|年|集团|与|和|产值|销量|营业收入|营收|利润|整车|"
+                       r"前[三两二一\d]|上半年|下半年|[一二三四]季度|第[一二三四]季度|截至|近[\d一二三四五六七八九十两]|销售|交付|生产|出口|纳税)")
 
 
 def _quoted(text: str) -> list[bool]:
@@ -88,6 +90,39 @@ def find_mentions(text: str) -> list[Mention]:
     return out
 
 
+# A company named at the head of a clause and followed by a period or a company figure
+# (长光卫星今年上半年营业收入…, 百克生物上半年实现营收…): companies the catalog does not know.
+COMPANY_HEAD = re.compile(
+    r"(?:^|(?<=[,，;；。:：]))\s*(?:其中|特别是|尤其是|另外|此外|同时|而)?[,，]?\s*"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{1,9}?)"
+    r"(?=(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|(?:19|20)\d{2}年|\d{1,2}[—\-至]\d{1,2}月|"
+    r"连续[\d一二三四五六七八九十]+年|近[\d一二三四五六七八九十两]+年)?"
+    r"(?:实现|完成)?(?:营业收入|营收|主营业务收入|销量|销售收入|销售额|产值|产量|净利润|利润总额|利润|纳税|交付|出口额|整车销量|"
+    r"(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|(?:19|20)\d{2}年|连续[\d一二三四五六七八九十]+年)))")
+NOT_COMPANY = re.compile(r"工业|产业|企业|行业|经济|项目|投资|消费|外贸|财政|税收|居民|城镇|农村|规上|规模以上|限上|社会|"
+                         r"园区|服务业|制造业|品牌|地区|全区|全市|全省|全国|我区|我市|本区|开发区|新区|高新区|经开区|汽开区|"
+                         r"统计|部门|政府|局|委|办|厅|院|所|中心|会|站|总|额|率|值|年|月|季|我们|记者|同比|环比|增加值|平均|人均|"
+                         r"实现|完成|其中|累计|新增|全年|农业|商品|货物|进出口|零售|批发|住宿|餐饮|交通|房地产|建筑|金融|软件|"
+                         r"能源|汽车|整车|零部件|新能源|数字|科技|文化|旅游|医药|医疗|电子|信息|较|比|幅|速|确保|力争|计划|预计|"
+                         r"争取|全力|努力|推动|带动|拉动|占|达|将|要|在|是|为|和|与|及|的")
+
+
+def find_companies(text: str) -> list[Mention]:
+    """Companies the catalog does not know, named at a clause head before their own figure."""
+    out = []
+    regs = None
+    for m in COMPANY_HEAD.finditer(text):
+        name = m.group("name")
+        if NOT_COMPANY.search(name) or len(name) < 2:
+            continue
+        if regs is None:
+            regs = find_mentions(text)
+        if any(r.start < m.end("name") and m.start("name") < r.end for r in regs):
+            continue  # a region or a known organisation
+        out.append(Mention(m.start("name"), m.end("name"), name, False, True, False))
+    return out
+
+
 def find_self(text: str) -> list[int]:
     """Offsets of 全区/我区 … (the article's own zone)."""
     return [m.start() for m in re.finditer("|".join(SELF_WORDS), text)]
@@ -104,6 +139,12 @@ def article_zone(text: str, default_subject: str | None = None) -> str | None:
         if m.zone:
             counts[m.name] += 1
             first.setdefault(m.name, m.start)
+    if not counts:
+        # no zone named: the region named most often (a city's or a province's report)
+        for m in find_mentions(text):
+            if not m.org and not m.is_base and m.name != "中国":
+                counts[m.name] += 1
+                first.setdefault(m.name, m.start)
     if not counts:
         return None
     return max(counts, key=lambda n: (counts[n], -first[n]))
