@@ -33,19 +33,21 @@ LEAD_WORDS = re.compile(r"^[“‘\"《(（\s]*(?:特别是|尤其是|其中|在
 LEAD_SUBJECT = re.compile(r"^[“‘\"]?[\u4e00-\u9fffA-Za-z]{1,8}$")
 LEAD_VERBS = re.compile(r"计划|预计|力争|争取|拟|将|表彰|召开|举办|举行|实施|完成|实现|开展|总结|部署|印发|发布|出台|启动|编制|回顾|谋划|推进|达到|增长|下降|为|是|在|的")
 # A figure stated as a present state or a running total has no period (累计, 目前, 现有).
-PRESENT = re.compile(r"累计|目前|现有|现拥有|已经|已|截至目前|至今|最新|总数|总量达")
+PRESENT = re.compile(r"累计|目前|现有|现拥有|拥有|已经|已|截至目前|至今|最新|总数|总量达")
 # Two-character words that start with a counter and are not a count (所有, 台阶, 名称 …).
 NOT_UNIT_WORDS = ("所以", "所有", "所属", "台阶", "名称", "名单", "名义", "名列", "名牌", "场所", "场景", "场地",
                   "批准", "批复", "种类", "处理", "处置", "处于", "列入", "列为", "位于", "位置", "位列", "位居",
                   "人民", "人才", "项目", "件事", "家庭", "家乡", "个人", "条件", "条例", "户籍", "台湾", "套餐",
                   "款项", "座谈", "个月", "个工")
 # After a money/area amount: 以上/以下 + a noun makes it a class (5000万元以上项目), not a fact.
-THRESHOLD_AFTER = re.compile(r"^(?:以上|以下|及以上|规模以上)(?=[\u4e00-\u9fff])")
+THRESHOLD_AFTER = re.compile(r"^(?:(?:以上|以下|及以上|规模以上)(?=[\u4e00-\u9fff])|(?:级|量级)?(?:企业|项目|工程|大项目|产业集群|园区))")
 RANK_BEFORE = re.compile(r"(?:居|位列|列|排名|排|名列|位居|跃居|升至|跃升至|位于|保持|稳居)[^,，;；。]{0,12}$")
 GROWTH_WORDS = re.compile(r"增长率|增长|增速|增幅|下降|下滑|回落|减少|降低|上涨|上升|增加|同比|环比|负增长")
 SHARE_WORDS = re.compile(r"占比|比重|占到|占|份额|覆盖率|满意度|贡献率|率|比例")
 NEGATIVE_WORDS = re.compile(r"(?:下降|下滑|回落|减少|降低|负增长|低于|收窄|降)(?:了|为)?$")
 RAISE_WORDS = re.compile(r"提高|提升|增加|扩大|高于|拉动")
+PP_DOWN = ("低于", "慢于", "回落", "下降", "下滑", "降低", "减少", "放缓")
+PP_DIRECTION = re.compile(r"高于|快于|提高|加快|上升|增加|提升|扩大|收窄|低于|慢于|回落|下降|下滑|降低|减少|放缓")
 MULTIPLE_WORDS = re.compile(r"翻(一|两|二|三)?番")
 RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)")
 RATIO_CONTEXT = re.compile(r"结构|比例|之比|产业比")
@@ -183,7 +185,7 @@ def find_mentions(sent: str) -> list[Mention]:
     out: list[Mention] = []
     skip_until = -1
     for r in RATIO.finditer(sent):
-        if RATIO_CONTEXT.search(sent[max(0, r.start() - 20): r.start()]):
+        if _ratio_context(sent, r.start()):
             skip_until = max(skip_until, r.end())
     for m in NUMBER.finditer(sent):
         s, e = m.start(), m.end()
@@ -275,6 +277,15 @@ TENTHS = re.compile(r"(?P<pre>占比?|占到|达到?|超过|超|逾|约|近|将�
                     r"(?P<n>[一二两三四五六七八九])成(?P<post>以上|左右|多)?(?![为立员果功效本交熟长都了就])")
 
 
+FIRST_PLACE = re.compile(r"(?:居|位居|位列|稳居|跃居|列|排名|排在|保持|名列|位于|处于)[^,，;；。]{0,14}?(?P<w>首位|榜首)")
+
+
+def find_first_places(sent: str) -> list[Mention]:
+    """位居全省开发区首位, 稳居榜首: rank 1."""
+    return [Mention(m.start("w"), m.end("w"), 1.0, Unit("位", "rank", 1.0, "rank"), "", sent[m.end(): m.end() + 12], rank=True)
+            for m in FIRST_PLACE.finditer(sent)]
+
+
 def find_tenths(sent: str) -> list[Mention]:
     """占比达到四成, 增长约三成: N成 = N×10%."""
     out = []
@@ -298,9 +309,15 @@ def find_ratios(sent: str) -> list[tuple[int, int, list[float]]]:
     """1.2:55.3:43.5 after 结构/比例: three shares."""
     out = []
     for r in RATIO.finditer(sent):
-        if RATIO_CONTEXT.search(sent[max(0, r.start() - 20): r.start()]):
+        if _ratio_context(sent, r.start()):
             out.append((r.start(), r.end(), [float(x) for x in r.groups()]))
     return out
+
+
+def _ratio_context(sent: str, pos: int) -> bool:
+    """结构/比例 earlier in the same clause (三次产业结构由上年的…调整为1:2:3) or just before."""
+    start = max((x.end() for x in re.finditer(r"[,，;；]", sent[:pos])), default=0)  # the ratio's own colons do not count
+    return bool(RATIO_CONTEXT.search(sent[max(start, pos - 40): pos]))
 
 
 # ---------------------------------------------------------------- attributes
@@ -314,6 +331,9 @@ def measure_of(m: Mention, before: str) -> tuple[str, float]:
         return "multiple", m.value
     if fam == "pp":
         neg = bool(NEGATIVE_WORDS.search(before[-6:].rstrip("近约超逾")))
+        cmp_words = list(PP_DIRECTION.finditer(before))
+        if not neg and cmp_words and cmp_words[-1].group(0) in PP_DOWN:
+            neg = True
         return "pp_diff", -m.value if neg else m.value
     if fam == "pct":
         g = [x.end() for x in GROWTH_WORDS.finditer(before)]
@@ -430,6 +450,16 @@ def _carries_in_sentence(sent: str, cls: list[tuple[int, int]], p: periods.Perio
     return _clause_initial(sent, cls, p) or p.scope == "point"
 
 
+def _present(sent: str, a: int, pos: int, plist: list[periods.Period]) -> bool:
+    """A present-state or running-total word in the clause, or in an earlier clause of the same
+    statement (我们在全国拥有生产基地60多个,员工2.3万人) with no period named after it."""
+    if PRESENT.search(sent[a:pos]):
+        return True
+    seg = max((x.end() for x in re.finditer(r"[;；]", sent[:pos])), default=0)
+    hits = list(PRESENT.finditer(sent, seg, a))
+    return bool(hits) and not any(seg <= p.start < pos for p in plist)
+
+
 def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[periods.Period],
               st: _State) -> tuple[str | None, str]:
     """(period, scope) in force at `pos`: one named earlier in the same clause, else a leading
@@ -440,11 +470,12 @@ def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[perio
         last = same[-1]
         earlier = [p for p in plist if p.end <= last.start and p.value and _carries_in_sentence(sent, cls, p) or p in same[:-1]]
         if last.value and re.fullmatch(r"\d{4}", last.value) and earlier and earlier[-1].value \
-                and earlier[-1].value.startswith(last.value + "-") and _as_of(sent, earlier[-1]):
+                and earlier[-1].value.startswith(last.value + "-") and _as_of(sent, earlier[-1]) \
+                and not re.search(r"[;；]", sent[earlier[-1].end: last.start]):
             return _so_far(earlier[-1]), earlier[-1].scope  # 截至11月底,今年已…: the year so far
         return last.value, last.scope
     lead = [p for p in plist if p.end <= a and _carries_in_sentence(sent, cls, p)]
-    if PRESENT.search(sent[a:pos]):
+    if _present(sent, a, pos, plist):
         dated = [p for p in lead if re.search(r"(?:截至|截止|到)$", sent[max(0, p.start - 2): p.start])
                  or p.scope == "span" and _clause_initial(sent, cls, p)]   # 五年来,…累计完成
         return (dated[-1].value, dated[-1].scope) if dated else (None, "null")
@@ -491,6 +522,9 @@ def extract(text: str, published: dt.date | None, default_subject: str | None = 
         if is_heading(par):
             st.doc_period = st.title_period
         st.para_period, st.para_subject, st.para_span = None, None, None
+        speaker = regions.speaker(par)
+        if speaker:
+            st.para_subject = speaker  # 富晟集团董事长:去年我们实现营业收入…: "we" is the speaker's company
         for sent in sentences(par):
             _sentence(sent, st)
     return _dedup(st.facts)
@@ -503,7 +537,8 @@ def _sentence(sent: str, st: _State) -> None:
     plist = periods.scan(sent, st.published, carry, month_context=st.title_period)
     ments = sorted(regions.find_mentions(sent) + regions.find_companies(sent), key=lambda r: r.start)
     selfs = regions.find_self(sent)
-    mentions = sorted(find_mentions(sent) + find_multiples(sent) + find_halves(sent) + find_tenths(sent),
+    mentions = sorted(find_mentions(sent) + find_multiples(sent) + find_halves(sent) + find_tenths(sent)
+                      + find_first_places(sent),
                       key=lambda m: m.start)
     sentence_own = [p for p in plist if p.scope != "null"]
     event = DAY_DATE.match(sent)
@@ -511,11 +546,12 @@ def _sentence(sent: str, st: _State) -> None:
     previous_ind: str | None = None
     previous_kind: str | None = None
     series = _series(sent, cls, mentions)
+    series_subjects = _series_subjects(sent, cls, mentions, ments)
     for m in mentions:
         a, b = clause_of(cls, m.start)
         before_clause = sent[a: m.start]
         measure, value = measure_of(m, before_clause)
-        period, scope = period_at(sent, m.start, cls, plist, st)
+        period, scope = period_at(sent, m.start, cls, _not_bases(sent, m.start, plist, measure), st)
         period = _from_to(sent, m, period, scope, plist)
         own = any(a <= p.start < m.start for p in plist)
         if id(m) in series:
@@ -528,6 +564,8 @@ def _sentence(sent: str, st: _State) -> None:
         if not ind and m.unit.family == "multiple":
             ind = previous_ind or ""
         subject = subject_of(sent, m.start, ments, selfs, st, measure)
+        if id(m) in series_subjects:
+            subject = series_subjects[id(m)]
         proj = _project(sent, m, a, st)
         if proj:
             subject = proj
@@ -535,8 +573,9 @@ def _sentence(sent: str, st: _State) -> None:
         if m.unit.family == "multiple" and previous_kind and kind == "actual" and not _has_own_indicator(before_clause):
             kind = previous_kind
         rank_like = measure == "rank" or (m.unit.text in ("位", "名") and RANK_CHANGE.search(before_clause))
-        if rank_like and not any(p.start < m.start for p in sentence_own):
-            period = None  # a rank is dated only by its own sentence
+        if rank_like and not any(p.start < m.start for p in sentence_own) and (measure != "rank" or EVALUATION.search(sent)):
+            period = None  # a place in an evaluation (考评, 综合实力排名) is dated only by its own sentence;
+            # a place by an indicator of the period in force (上半年…增速居第二位) keeps that period
         if proj and not own and not any(p.start < m.start and _clause_initial(sent, cls, p) for p in sentence_own):
             period = None  # a project's investment or floor area is dated only by its own sentence's frame
         if measure == "pp_diff" and DECLINE_NARROWED.search(before_clause):
@@ -564,13 +603,28 @@ def _sentence(sent: str, st: _State) -> None:
         previous_ind, previous_kind = ind or previous_ind, kind
     for s, e, vals in find_ratios(sent):
         a, b = clause_of(cls, s)
-        period, _ = period_at(sent, s, cls, plist, st)
+        period, _ = period_at(sent, s, cls, _not_bases(sent, s, plist, "share_pct"), st)
         subject = subject_of(sent, s, ments, selfs, st, "share_pct")
         kind = kinds.classify(sent[a:s], sent[e:b], period, st.published)
         for name, v in zip(catalog.structure_names(), vals):
             st.facts.append(Fact(subject or "", name, v, "%", v, "%", "share_pct", period, kind, None,
                                  sent[a:b].strip(), True, catalog.canonical(name)))
     _update_carry(sent, cls, plist, ments, st)
+
+
+def _not_bases(sent: str, pos: int, plist: list[periods.Period], measure: str) -> list[periods.Period]:
+    """Periods that frame the number at `pos`, without comparison bases: 是上年的2.1倍 (the base
+    of a multiple), 由上年的A调整为B (上年 is A's period, not B's)."""
+    out = []
+    for p in plist:
+        if p.end <= pos and sent[p.end: p.end + 1] == "的":
+            pre = sent[max(0, p.start - 3): p.start]
+            if measure == "multiple" and re.search(r"(?:是|为|相当于)\s*$", pre):
+                continue
+            if re.search(r"(?:由|从)\s*$", pre) and re.search(r"(?:调整|提高|提升|增加|增长|扩大|下降|减少|降低|上升)?(?:为|到|至)", sent[p.end: pos]):
+                continue
+        out.append(p)
+    return out
 
 
 def _average_span(sent: str, pos: int, plist: list[periods.Period], st: _State) -> str | None:
@@ -603,6 +657,26 @@ def _series(sent: str, cls: list[tuple[int, int]], mentions: list[Mention]) -> d
         years = [int(y) for y in re.findall(r"((?:19|20)\d{2})(?=年|、|和|至|—|-)", sent[:k])]
         for i, m in enumerate(group):
             out[id(m)] = (i, len(group), years)
+    return out
+
+
+def _series_subjects(sent: str, cls: list[tuple[int, int]], mentions: list[Mention],
+                     ments: list[regions.Mention]) -> dict[int, str]:
+    """汽开区、经开区、高新区规上工业总产值分别完成A、B和C: the i-th value is the i-th region's."""
+    out: dict[int, str] = {}
+    for a, b in cls:
+        k = sent.find("分别", a, b)
+        if k < 0:
+            continue
+        group = [m for m in mentions if k < m.start < b]
+        listed: list[regions.Mention] = []
+        for r in (r for r in ments if a <= r.start < k and not r.is_base):
+            if listed and not re.fullmatch(r"\s*[、和及与,，]\s*", sent[listed[-1].end: r.start]):
+                listed = []
+            listed.append(r)
+        if len(group) >= 2 and len(listed) == len(group) and len({r.name for r in listed}) == len(listed):
+            for m, r in zip(group, listed):
+                out[id(m)] = r.name
     return out
 
 
@@ -664,7 +738,7 @@ def _update_carry(sent: str, cls: list[tuple[int, int]], plist: list[periods.Per
         st.para_period = lead[-1].value
         first = lead[0]
         if (first.start <= cls[0][1] and first.scope == "point" and st.published
-                and (periods.end_year(first.value) or 0) >= st.published.year - 1):
+                and st.published.year - 1 <= (periods.end_year(first.value) or 0) <= st.published.year):
             st.doc_period = first.value
     regs = [r for r in ments if not r.is_base and not r.org]
     if regs:
@@ -680,6 +754,7 @@ def is_year_span(period: str | None) -> bool:
 FROM_TO_YEARS = re.compile(r"由\s*((?:19|20)\d{2})年[^,，;；。]{0,20}?(?:增加|提高|提升|增长|扩大|上升|下降|减少)?(?:到|至)\s*((?:19|20)\d{2})年")
 AVERAGE = re.compile(r"年均|年平均|平均每年|平均")
 DAY_DATE = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
+EVALUATION = re.compile(r"考评|评价|评估|综合实力|排行|榜单|评比|考核|评选|百强|榜")
 RANK_CHANGE = re.compile(r"(?:提升|上升|前移|跃升|攀升|提高|进位|下降|后退|下滑)了?$")
 DECLINE_NARROWED = re.compile(r"(?:降幅|跌幅|亏损|缺口)[^,，;；。]{0,8}(?:收窄|缩小|减少)[^,，;；。]{0,2}$")
 

@@ -15,7 +15,7 @@ TARGET = re.compile(r"计划|力争|目标|确保|争取|预期|拟(?=[实新建
                     r"将(?=推动|推进|实施|引进|新建|建设|建成|开工|打造|培育|举办|新增|组织|开展|谋划|落实|完成|力争|确保|争取)")
 FORECAST = re.compile(r"预计|有望|将可|将会|将(?!近|其|以|着|在|与|和|对|被|把|于|“|推动|推进|实施|引进|新建|建设|建成|开工|打造|培育|举办|新增|组织|开展|谋划|落实|完成|力争|确保|争取)|可望")
 # A marker after one of these is a comparison base (较年初计划提高12个百分点).
-BASE = re.compile(r"(?:较|比|超|高于|低于|好于)[^,，;；]{0,4}$")
+BASE = re.compile(r"(?:较|比|超|高于|低于|好于|完成|占)[^,，;；]{0,4}$")   # 完成年度计划的18.6%: progress, not a target
 # After the number in the same clause: 的奋斗目标, 的“双一百”目标.
 TARGET_AFTER = re.compile(r"^[^,，;；。]{0,20}?目标")
 

@@ -17,8 +17,8 @@ _SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
 
 ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-CHINESE = f"[{CN_CHARS}]+"
-FRACTION = rf"(?:[{CN_CHARS}]+|\d+)分之(?:[{CN_CHARS}]+|\d+(?:\.\d+)?)"
+CHINESE = f"[{CN_CHARS}]+(?:点[{CN_DIGITS}]+)?"   # 六点五
+FRACTION = rf"(?:[{CN_CHARS}]+|\d+)分之(?:[{CN_CHARS}]+(?:点[{CN_DIGITS}]+)?|\d+(?:\.\d+)?)"
 # One number token: a fraction first (三分之一), then Arabic, then a Chinese numeral run.
 NUMBER = re.compile(rf"(?P<frac>{FRACTION})|(?P<ar>{ARABIC})|(?P<cn>{CHINESE})")
 # Multipliers a Chinese numeral may end with; they belong to the unit (两千亿 = 2000 亿).
@@ -61,6 +61,12 @@ def parse_chinese(s: str) -> float | None:
     """Value of a Chinese numeral; None when it is not one."""
     if not s:
         return None
+    if "点" in s:  # 六点五 = 6.5: the integer part, then the decimals digit by digit
+        whole, _, frac = s.partition("点")
+        w = parse_chinese(whole) if whole else None
+        if w is None or not frac or any(c not in _DIGIT for c in frac):
+            return None
+        return float(f"{int(w)}.{''.join(str(_DIGIT[c]) for c in frac)}")
     text = "一" + s if s[0] in "十百千万亿" and s[0] != "十" else s
     try:
         v = cn2an.cn2an(text, "strict")

@@ -19,20 +19,21 @@ PLAN_START = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026}
 
 _CM = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"   # a month number, Arabic or Chinese
 _SUB = (r"(?P<sub>上半年|下半年|前三季度|前两季度|第?[一二三四1-4]季度"
-        r"|前(?P<fm>" + _CM + r")个?月"
+        r"|前(?P<fm>" + _CM + r"|两)个?月"
         r"|(?P<m1>" + _CM + r")\s*[—\-–~至到]\s*(?P<m2>" + _CM + r")月(?:份)?"
         r"|(?P<mo>" + _CM + r")月(?:份)?(?:(?P<day>\d{1,2})日)?|底|末|年底|年末|全年)?")
 PATTERN = re.compile(
     r"(?P<span>(?P<y1>(?:19|20)\d{2})\s*年?\s*[—\-–~至到]\s*(?P<y2>(?:19|20)\d{2})年)"
-    r"|(?P<plan>(?<![一二三四五六七八九])十(?P<pn>[一二三四五])五”?(?P<since>以来)?(?:期间|时期)?)"
+    r"|(?P<plan>(?<![一二三四五六七八九])十(?P<pn>[一二三四五])五”?(?:(?P<since>以来)|(?P<pend>期末|末))?(?:期间|时期)?)"
     r"|(?P<cmp>(?:比|较|同比|与|高于|低于)(?:去年|上年|今年|上半年|前三季度|第?[一二三四]季度|上月|上季度|年初|(?:19|20)\d{2}年|"
     r"\d{1,2}\s*[—\-–~至到]\s*\d{1,2}月|\d{1,2}月(?:份)?|前\d{1,2}个?月)(?:同期|底|末)?"
     r"|(?:去年|上年)(?:同期|基础上|同比))"
     r"|(?P<yr>(?P<year>(?:19|20)\d{2})年度?|(?P<cyear>[一二][〇零九][〇零一二三四五六七八九]{2})年度?|今年|本年|当年|去年|上年|前年|明年)" + _SUB +
-    r"|(?P<back>(?:过去|近|最近|这)(?P<n>" + _N + r")年(?:来|间|里|中)?|(?P<n2>" + _N + r")年来)"
+    r"|(?P<back>(?:过去|近|最近|这)(?P<n>" + _N + r")年(?:来|间|里|中)?|(?P<n2>" + _N + r")年来"
+    r"|(?<![\d〇零一二两三四五六七八九十第续近这去])(?P<n3>" + _N + r")年(?=间|里|累计))"
     r"|(?P<consec>连续(?P<cn>" + _N + r")年)"
     r"|(?P<null>近几年|近年来|多年来|每年|历年|年年|截至目前|至今)"
-    r"|(?P<bare>上半年|下半年|前三季度|第?[一二三四]季度|前(?P<bfm>" + _CM + r")个?月"
+    r"|(?P<bare>上半年|下半年|前三季度|第?[一二三四]季度|前(?P<bfm>" + _CM + r"|两)个?月"
     r"|(?<![\d年〇零一二三四五六七八九十])(?P<bm1>" + _CM + r")\s*[—\-–~至到]\s*(?P<bm2>" + _CM + r")月(?:份)?"
     r"|(?<![\d年〇零一二三四五六七八九十])(?P<bmo>" + _CM + r")月(?:份)?(?:(?P<bday>\d{1,2})日)?(?P<bend>底|末)?|全年|年末|年底)"
 )
@@ -136,6 +137,11 @@ def _with_sub(year: int, m: re.Match[str], p: str = "") -> tuple[str, str]:
     return str(year), "point"
 
 
+def _is_base(text: str, m: re.Match[str]) -> bool:
+    """是2017年的5.5倍, 由上年的…: a comparison base, not the period that relative words after it read."""
+    return text[m.end(): m.end() + 1] == "的" and bool(re.search(r"(?:是|为|相当于|由|从)\s*$", text[max(0, m.start() - 3): m.start()]))
+
+
 def _bare_month(m: re.Match[str]) -> int | None:
     for g in ("bmo", "bm2", "bfm"):
         if m.group(g):
@@ -165,6 +171,11 @@ def scan(text: str, published: dt.date | None, context: str | None = None,
             value, scope = f"{y1}..{y2}", "span"
         elif m.group("plan"):
             s = PLAN_START[m.group("pn")]
+            if m.group("pend"):
+                value, scope = str(s + 4), "point"   # 到“十四五”末: the plan's last year
+                out.append(Period(m.start(), m.end(), value, scope, m.group(0)))
+                ctx = mctx = value
+                continue
             if m.group("since"):
                 e = pub_year if pub_year and s <= pub_year <= s + 4 else s + 4
                 value = f"{s}..{e}"
@@ -183,12 +194,16 @@ def scan(text: str, published: dt.date | None, context: str | None = None,
                 year = pub_year + {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[word]
                 if word == "当年" and end_year(ctx):
                     year = end_year(ctx)
+                if word == "上年" and ctx and ".." not in ctx and (end_year(ctx) or 0) < pub_year:
+                    year = end_year(ctx) - 1  # a bulletin of 2024 published in 2025: 上年 is 2023
             value, scope = _with_sub(year, m)
         elif m.group("back"):
-            n = _num(m.group("n") or m.group("n2") or "")
+            n = _num(m.group("n") or m.group("n2") or m.group("n3") or "")
             if not n or pub_year is None or n > 50:
                 continue
             value, scope = f"{pub_year - n}..{pub_year - 1}", "span"
+            if n == 1:
+                value, scope = str(pub_year - 1), "point"   # 过去一年: last year
         elif m.group("consec"):
             n = _num(m.group("cn"))
             if not n or pub_year is None or n > 50:
@@ -216,7 +231,7 @@ def scan(text: str, published: dt.date | None, context: str | None = None,
         else:  # pragma: no cover
             continue
         out.append(Period(m.start(), m.end(), value, scope, m.group(0)))
-        if scope != "null":
+        if scope != "null" and not _is_base(text, m):
             ctx = value
             if scope != "span":
                 mctx = value

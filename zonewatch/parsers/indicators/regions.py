@@ -21,6 +21,31 @@ BASE_BEFORE = re.compile(r"(?:占|占到|占比|贡献出|高于|低于|超过|�
 COMPANY = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,12}?(?:集团|公司|股份|有限公司))")
 
 
+# 在全国拥有生产基地60多个: the region is where, not who.
+LOCATION_AFTER = re.compile(r"^(?:拥有|设有|建有|布局|开设|设立|共有|有)")
+BARE_XINQU_NOT_BEFORE = set("创城级园市省郊老片该本此两各个大新区")
+# An interview answer: "富晟集团董事长:…" or "汽开区管委会负责人:…" - the speaker's organisation is
+# who "we" are in the answer.
+SPEAKER = re.compile(r"^(?P<who>[\u4e00-\u9fffA-Za-z()（）]{2,24}?)(?:党工委|管委会|有关|相关)?"
+                     r"(?:常务)?(?:副)?(?:董事长|总经理|总裁|负责人|主任|局长|书记|区长|厂长|经理|部长|院长|秘书长)"
+                     r"[\u4e00-\u9fff]{0,3}\s*[:：]")
+NOT_SPEAKER_ORG = re.compile(r"记者|主持人|问|答|政府|局|委|办|厅|中心|统计")
+
+
+def speaker(par: str) -> str | None:
+    """The organisation (canonical region, or a company as named) of an interview answer's speaker."""
+    m = SPEAKER.match(par)
+    if not m:
+        return None
+    who = m.group("who")
+    regs = [r for r in find_mentions(who + "实现") if not r.is_base]
+    if regs:
+        return regs[0].name
+    if NOT_SPEAKER_ORG.search(who) or len(who) > 14:
+        return None
+    return who
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -86,7 +111,10 @@ def find_mentions(text: str) -> list[Mention]:
         if org and not ORG_AFTER.match(after):
             continue
         before = text[max(0, m.start() - 3): m.start()]
-        out.append(Mention(m.start(), m.end(), name, zone, org, bool(BASE_BEFORE.search(before))))
+        if m.group(0) == "新区" and (before[-1:] and before[-1] in BARE_XINQU_NOT_BEFORE or after[:1] in ("域", "位")):
+            continue  # 创新区域, 国家级新区, 城市新区: not 长春新区
+        base = bool(BASE_BEFORE.search(before)) or (before.endswith("在") and bool(LOCATION_AFTER.match(after)))
+        out.append(Mention(m.start(), m.end(), name, zone, org, base))
     return out
 
 
@@ -107,13 +135,16 @@ NOT_COMPANY = re.compile(r"工业|产业|企业|行业|经济|项目|投资|消�
                          r"争取|全力|努力|推动|带动|拉动|占|达|将|要|在|是|为|和|与|及|的")
 
 
+GENERIC_COMPANY = re.compile(r"(?:本|该|我们|我|这家)?(?:集团|公司|企业|厂)")
+
+
 def find_companies(text: str) -> list[Mention]:
     """Companies the catalog does not know, named at a clause head before their own figure."""
     out = []
     regs = None
     for m in COMPANY_HEAD.finditer(text):
         name = m.group("name")
-        if NOT_COMPANY.search(name) or len(name) < 2:
+        if NOT_COMPANY.search(name) or len(name) < 2 or GENERIC_COMPANY.fullmatch(name):
             continue
         if regs is None:
             regs = find_mentions(text)
