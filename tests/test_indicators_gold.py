@@ -127,12 +127,25 @@ def test_development_texts(tmp_path: Path) -> None:
 
 
 # Round B: texts written and labelled after the round-A fixes, scored once with the extractor
-# frozen and never tuned on. Their first (and only) score was P 0.969 R 0.988 subject 1.000
-# kind 0.957 qualifier 1.000 - that is the held-out figure; the floor below only guards it.
+# frozen. Their first score was P 0.969 R 0.988 subject 1.000 kind 0.957 qualifier 1.000 - that
+# is their held-out figure. The round-C fixes were then made for the failure classes they showed
+# (event kind, 增产/涨幅, a project dated by its event), so they now score higher; the floor below
+# only guards them.
 HELD_OUT_FLOOR = 0.85
 
 
 def test_held_out_round_b(tmp_path: Path) -> None:
     precision, recall, rates = _own(tmp_path, {"B"})
+    assert precision >= HELD_OUT_FLOOR and recall >= HELD_OUT_FLOOR
+    assert rates["subject"] >= HELD_OUT_FLOOR and rates["kind"] >= HELD_OUT_FLOOR
+
+
+# Round C: four texts (a signing brief naming 一汽-大众, a bulletin with 增产/涨幅 wording, an
+# interview mixing achieved and planned figures, a traditional-character work report) written and
+# labelled by hand after the round-C fixes, then scored once with the extractor frozen. First run:
+# P 0.981 R 0.988 (84/85 core) subject 0.922 kind 0.990 qualifier 1.000 - the honest held-out
+# figure. The floor only guards it; nothing was tuned on these texts.
+def test_held_out_round_c(tmp_path: Path) -> None:
+    precision, recall, rates = _own(tmp_path, {"C"})
     assert precision >= HELD_OUT_FLOOR and recall >= HELD_OUT_FLOOR
     assert rates["subject"] >= HELD_OUT_FLOOR and rates["kind"] >= HELD_OUT_FLOOR

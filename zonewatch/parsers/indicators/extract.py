@@ -42,9 +42,11 @@ NOT_UNIT_WORDS = ("所以", "所有", "所属", "台阶", "名称", "名单", "�
 # After a money/area amount: 以上/以下 + a noun makes it a class (5000万元以上项目), not a fact.
 THRESHOLD_AFTER = re.compile(r"^(?:(?:以上|以下|及以上|规模以上)(?=[\u4e00-\u9fff])|(?:级|量级)?(?:企业|项目|工程|大项目|产业集群|园区))")
 RANK_BEFORE = re.compile(r"(?:居|位列|列|排名|排|名列|位居|跃居|升至|跃升至|位于|保持|稳居)[^,，;；。]{0,12}$")
-GROWTH_WORDS = re.compile(r"增长率|增长|增速|增幅|下降|下滑|回落|减少|降低|上涨|上升|增加|同比|环比|负增长")
+# 增产2.3%, 涨幅3%, 减产1.5%, 跌幅2%: rates of change too.
+GROWTH_WORDS = re.compile(r"增长率|增长|增速|增幅|下降|下滑|回落|减少|降低|上涨|上升|增加|同比|环比|负增长|"
+                          r"增产|减产|增收|减收|涨幅|跌幅|降幅|上扬|下跌")
 SHARE_WORDS = re.compile(r"占比|比重|占到|占|份额|覆盖率|满意度|贡献率|率|比例")
-NEGATIVE_WORDS = re.compile(r"(?:下降|下滑|回落|减少|降低|负增长|低于|收窄|降)(?:了|为)?$")
+NEGATIVE_WORDS = re.compile(r"(?:下降|下滑|回落|减少|降低|负增长|低于|收窄|降|减产|减收|跌幅|降幅|下跌)(?:了|为|达|是)?$")
 RAISE_WORDS = re.compile(r"提高|提升|增加|扩大|高于|拉动")
 PP_DOWN = ("低于", "慢于", "回落", "下降", "下滑", "降低", "减少", "放缓")
 PP_DIRECTION = re.compile(r"高于|快于|提高|加快|上升|增加|提升|扩大|收窄|低于|慢于|回落|下降|下滑|降低|减少|放缓")
@@ -86,6 +88,8 @@ class _State:
     para_subject: str | None = None
     project: str | None = None
     sentence_project: str | None = None
+    event_month: str | None = None        # the month of the last dated event (3月11日,…签约仪式举行)
+    para_event_month: str | None = None   # set in a paragraph that refers back to it (此次签约项目…)
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -522,6 +526,7 @@ def extract(text: str, published: dt.date | None, default_subject: str | None = 
         if is_heading(par):
             st.doc_period = st.title_period
         st.para_period, st.para_subject, st.para_span = None, None, None
+        st.para_event_month = None
         speaker = regions.speaker(par)
         if speaker:
             st.para_subject = speaker  # 富晟集团董事长:去年我们实现营业收入…: "we" is the speaker's company
@@ -543,6 +548,12 @@ def _sentence(sent: str, st: _State) -> None:
     sentence_own = [p for p in plist if p.scope != "null"]
     event = DAY_DATE.match(sent)
     event_month = next((p.value for p in plist if p.scope == "month" and p.start < 8), None) if event else None
+    if event_month:
+        st.event_month = event_month
+    elif st.event_month and EVENT_REF.search(sent):
+        st.para_event_month = st.event_month  # 此次签约项目涵盖…: the paragraph is about that event
+    if not event_month and st.para_event_month and not sentence_own:
+        event_month = st.para_event_month
     previous_ind: str | None = None
     previous_kind: str | None = None
     series = _series(sent, cls, mentions)
@@ -576,12 +587,13 @@ def _sentence(sent: str, st: _State) -> None:
         if rank_like and not any(p.start < m.start for p in sentence_own) and (measure != "rank" or EVALUATION.search(sent)):
             period = None  # a place in an evaluation (考评, 综合实力排名) is dated only by its own sentence;
             # a place by an indicator of the period in force (上半年…增速居第二位) keeps that period
-        if proj and not own and not any(p.start < m.start and _clause_initial(sent, cls, p) for p in sentence_own):
+        if proj and not own and not event_month and not any(p.start < m.start and _clause_initial(sent, cls, p) for p in sentence_own):
             period = None  # a project's investment or floor area is dated only by its own sentence's frame
+            # (or by the dated event it belongs to: 此次签约项目…其中XX项目总投资18亿元)
         if measure == "pp_diff" and DECLINE_NARROWED.search(before_clause):
             value = abs(value)  # 降幅收窄2.1个百分点: the rate rose
-        if kind == "forecast" and re.search(r"将", before_clause) and not own:
-            period = None  # 项目完成之后将可带动…: an open-ended future
+        if kind == "forecast" and OPEN_FUTURE.search(before_clause) and not own:
+            period = None  # 项目完成之后将可带动…, 达产后可实现年产值…: an open-ended future
         if measure in ("share_pct", "rank") and is_year_span(period) and not own and (kind == "actual" or scope == "carry"):
             period = None  # a share or a rank is a state, not a sum over 十年来
         if re.match(r"^[^,，;；。]{0,8}(?:参加|出席|参会|与会)", sent[m.end: b]):
@@ -753,6 +765,10 @@ def is_year_span(period: str | None) -> bool:
 
 FROM_TO_YEARS = re.compile(r"由\s*((?:19|20)\d{2})年[^,，;；。]{0,20}?(?:增加|提高|提升|增长|扩大|上升|下降|减少)?(?:到|至)\s*((?:19|20)\d{2})年")
 AVERAGE = re.compile(r"年均|年平均|平均每年|平均")
+# A later paragraph about the dated event: 此次签约项目, 本次开工的项目, 当天, 仪式上.
+EVENT_REF = re.compile(r"(?:此次|本次|这次|这批|此批|本批)(?:集中)?(?:签约|开工|投产|竣工|签署|落地|招商|推介|活动|会议|大会|仪式)|"
+                       r"当天|当日|仪式上|会上|活动现场|签约现场")
+OPEN_FUTURE = re.compile(r"将|(?:达产|达效|投产|建成|运营|满产)(?:达效)?(?:后|之后)")
 DAY_DATE = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日")
 EVALUATION = re.compile(r"考评|评价|评估|综合实力|排行|榜单|评比|考核|评选|百强|榜")
 RANK_CHANGE = re.compile(r"(?:提升|上升|前移|跃升|攀升|提高|进位|下降|后退|下滑)了?$")

@@ -1,8 +1,9 @@
 """actual vs target vs forecast.
 
 target: 计划, 力争, 目标, 确保, 争取, 预期目标, 要实现 …; forecast: 预计, 有望, 将; otherwise
-actual, except that a figure for a period that had mostly not yet elapsed when the text was
-published (a 2022 figure in a January 2022 text) is a target.
+actual, except that a figure for a period longer than a month that had mostly not yet elapsed
+when the text was published (a 2022 figure in a January 2022 text) is a target. After 达产后 /
+投产后 / 建成后 and 可实现 / 可带动 a project's figure is a forecast.
 """
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ from .periods import bounds
 
 TARGET = re.compile(r"计划|力争|目标|确保|争取|预期|拟(?=[实新建投引完达开])|要实现|要达到|要完成|要确保|奋斗目标|"
                     r"将(?=推动|推进|实施|引进|新建|建设|建成|开工|打造|培育|举办|新增|组织|开展|谋划|落实|完成|力争|确保|争取)")
-FORECAST = re.compile(r"预计|有望|将可|将会|将(?!近|其|以|着|在|与|和|对|被|把|于|“|推动|推进|实施|引进|新建|建设|建成|开工|打造|培育|举办|新增|组织|开展|谋划|落实|完成|力争|确保|争取)|可望")
+# 达产后可实现年产值30亿元, 建成投产后可带动…: what a project will yield once it runs.
+FORECAST = re.compile(r"预计|有望|将可|将会|(?:达产|达效|投产|建成|运营|满产)(?:达效)?(?:后|之后)|可望|"
+                      r"可(?=实现|带动|新增|形成|贡献|提供|达到|创造|拉动|吸纳|解决)|将(?!近|其|以|着|在|与|和|对|被|把|于|“|推动|推进|实施|引进|新建|建设|建成|开工|打造|培育|举办|新增|组织|开展|谋划|落实|完成|力争|确保|争取)|可望")
 # A marker after one of these is a comparison base (较年初计划提高12个百分点).
-BASE = re.compile(r"(?:较|比|超|高于|低于|好于|完成|占)[^,，;；]{0,4}$")   # 完成年度计划的18.6%: progress, not a target
+BASE = re.compile(r"(?:较|比|超|高于|低于|好于|占)[^,，;；]{0,4}$")
+# 完成年度计划的18.6%, 完成全年目标任务的: progress against a plan, not a target - only for the
+# plan words themselves; 项目完成之后将可带动… stays a forecast.
+DONE_BASE = re.compile(r"完成[^,，;；]{0,4}$")
+PLAN_WORDS = re.compile(r"计划|目标|任务|预期")
 # After the number in the same clause: 的奋斗目标, 的“双一百”目标.
 TARGET_AFTER = re.compile(r"^[^,，;；。]{0,20}?目标")
 
@@ -25,6 +32,8 @@ def _markers(before: str) -> list[tuple[int, str]]:
     for kind, rx in (("target", TARGET), ("forecast", FORECAST)):
         for m in rx.finditer(before):
             if BASE.search(before[: m.start()]):
+                continue
+            if PLAN_WORDS.match(m.group(0)) and DONE_BASE.search(before[: m.start()]):
                 continue
             # 由预计的2.5%提高到7.2%: a marker bound to the number right after it (…的N)
             tail = before[m.end():]
@@ -41,7 +50,9 @@ def classify(before: str, after: str, period: str | None, published: dt.date | N
         return marks[-1][1]
     if TARGET_AFTER.match(after):
         return "target"
-    if period and published:
+    if period and published and not re.fullmatch(r"\d{4}-\d{2}", period):
+        # A single month (an event dated 3月11日 in a text of 3月12日) is reported, not planned:
+        # plans name their words; only a year, half or quarter just begun is a target by default.
         b = bounds(period)
         if b:
             start, end = b

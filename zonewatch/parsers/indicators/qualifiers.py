@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 BEFORE = [
-    ("over", re.compile(r"(?:超过|超出|突破|逾|超|高达|达到?了?超过|不少于|不低于|不下于|至少)$")),
+    ("over", re.compile(r"(?:超过|超出|突破|逾|超|高达|达到?了?超过|不少于|不低于|不下于|至少|迈上|站稳|跨上|迈入|跨入|迈过|跨过|站上)$")),  # 迈上千亿台阶: at least
     ("about", re.compile(r"(?:约|大约|近|将近|接近|近乎|约为|大概)$")),
     ("under", re.compile(r"(?:不到|不足|不超过|低于|少于)$")),
 ]

@@ -110,6 +110,8 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         if org and not ORG_AFTER.match(after):
             continue
+        if org and (after[:1] == "、" or text[m.start() - 1: m.start()] == "、"):
+            continue  # 一汽红旗、一汽-大众、一汽丰越6家主机厂: a member of a list, not who the count is about
         before = text[max(0, m.start() - 3): m.start()]
         if m.group(0) == "新区" and (before[-1:] and before[-1] in BARE_XINQU_NOT_BEFORE or after[:1] in ("域", "位")):
             continue  # 创新区域, 国家级新区, 城市新区: not 长春新区
@@ -122,10 +124,11 @@ def find_mentions(text: str) -> list[Mention]:
 # (长光卫星今年上半年营业收入…, 百克生物上半年实现营收…): companies the catalog does not know.
 COMPANY_HEAD = re.compile(
     r"(?:^|(?<=[,，;；。:：]))\s*(?:其中|特别是|尤其是|另外|此外|同时|而)?[,，]?\s*"
-    r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{1,9}?)"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{1,9}?"
+    r"(?:[-–—](?=[\u4e00-\u9fffA-Za-z])[\u4e00-\u9fffA-Za-z0-9·]{1,8}?)?)"   # 一汽-大众, 华晨-宝马: hyphenated names
     r"(?=(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|(?:19|20)\d{2}年|\d{1,2}[—\-至]\d{1,2}月|"
     r"连续[\d一二三四五六七八九十]+年|近[\d一二三四五六七八九十两]+年)?"
-    r"(?:实现|完成)?(?:营业收入|营收|主营业务收入|销量|销售收入|销售额|产值|产量|净利润|利润总额|利润|纳税|交付|出口额|整车销量|"
+    r"(?:实现|完成)?(?:营业收入|营收|主营业务收入|销量|销售收入|销售额|产值|产量|净利润|利润总额|利润|纳税|交付|出口额|整车销量|整车产量|"
     r"(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|(?:19|20)\d{2}年|连续[\d一二三四五六七八九十]+年)))")
 NOT_COMPANY = re.compile(r"工业|产业|企业|行业|经济|项目|投资|消费|外贸|财政|税收|居民|城镇|农村|规上|规模以上|限上|社会|"
                          r"园区|服务业|制造业|品牌|地区|全区|全市|全省|全国|我区|我市|本区|开发区|新区|高新区|经开区|汽开区|"
