@@ -3,15 +3,25 @@
 Each stage is a plain function with a typed result, so the Prefect flows only decide
 what runs where, and crawl, backfill and reparse share one path. Loading is the
 warehouse's job (zonewatch.warehouse); the flows hand it what these stages return.
+
+Incremental runs: ``KnownPages`` is what the warehouse knew when the run started (per URL:
+ETag, Last-Modified, body hash, archived copy). Every page is fetched conditionally; a
+``304 Not Modified`` (or a 200 whose body has the stored hash) marks an article
+``not_modified`` and it is not parsed; a list page that did not change is read from its
+archived copy, so its links are still followed.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable, Protocol
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Protocol
+from urllib.parse import urlsplit
 
-from zonewatch.fetch import FetchResult
-from zonewatch.fetch.encoding import decode_html
+from zonewatch.fetch import FetchResult, Validators
+from zonewatch.fetch.archive import read_response
+from zonewatch.fetch.encoding import DecodeError, decode_body, decode_html
 from zonewatch.parsers import extract_links, join_pages, parse_page
 from zonewatch.parsers.article import Article
 from zonewatch.parsers.indicators import extract_facts
@@ -21,12 +31,65 @@ from zonewatch.parsers.normalize import normalize_text
 from zonewatch.sources import Source, source_for_url
 
 MAX_EXTRA_PAGES = 20
+log = logging.getLogger(__name__)
 
 
 class PageSource(Protocol):
     """Anything that turns a URL into a FetchResult: the live Fetcher or the WARC replay."""
 
-    def fetch(self, url: str) -> FetchResult: ...
+    def fetch(self, url: str, *, validators: Validators | None = None) -> FetchResult: ...
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the last good fetch of a page said about its version (a row of the ``pages`` table)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+    @property
+    def validators(self) -> Validators | None:
+        return Validators(self.etag, self.last_modified) if (self.etag or self.last_modified) else None
+
+
+class KnownPages:
+    """The page state a run starts from; read-only, shared by the run's threads."""
+
+    def __init__(self, states: Mapping[str, PageState] | None = None, archive_root: Path | str | None = None,
+                 hints: Mapping[str, str | None] | None = None) -> None:
+        self._states = dict(states or {})
+        self.archive_root = Path(archive_root) if archive_root is not None else None
+        self._hints = dict(hints or {})   # host -> the source's charset hint
+
+    def get(self, url: str) -> PageState | None:
+        return self._states.get(url)
+
+    def validators(self, url: str) -> Validators | None:
+        state = self._states.get(url)
+        return state.validators if state else None
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def archived_text(self, url: str) -> str | None:
+        """The stored copy of a page that answered 304, decoded as a live fetch decodes it."""
+        state = self._states.get(url)
+        if state is None or self.archive_root is None or not state.warc_file or state.warc_offset is None:
+            return None
+        try:
+            item = read_response(self.archive_root, state.warc_file, state.warc_offset)
+            hint = self._hints.get((urlsplit(url).hostname or "").lower())
+            return decode_body(item.content, content_type=item.content_type, hint=hint)[0]
+        except (OSError, LookupError, ValueError, DecodeError) as exc:
+            log.warning("archived copy of %s unreadable (%s): fetching it again", url, exc)
+            return None
+
+
+NO_STATE = KnownPages()
 
 
 @dataclass
@@ -35,6 +98,7 @@ class Discovery:
     article_urls: list[str] = field(default_factory=list)
     fetches: list[FetchResult] = field(default_factory=list)
     skipped_out_of_range: int = 0
+    skipped_given_up: int = 0
 
 
 @dataclass
@@ -46,6 +110,8 @@ class PageOutcome:
     fetches: list[FetchResult] = field(default_factory=list)
     error_kind: str | None = None
     error: str | None = None
+    not_modified: bool = False      # the stored copy is current: nothing was parsed
+    parsed: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,29 +129,43 @@ ALL_DATES = DateRange()
 
 
 def discover(pages: PageSource, source: Source, entry_urls: Iterable[str], *, max_list_pages: int,
-             dates: DateRange = ALL_DATES) -> Discovery:
-    """Walk a source's list pages (following its pagination) and collect article URLs."""
+             dates: DateRange = ALL_DATES, known: KnownPages = NO_STATE,
+             skip: frozenset[str] | set[str] = frozenset()) -> Discovery:
+    """Walk a source's list pages (following its pagination) and collect article URLs.
+
+    List pages are fetched conditionally; an unchanged one is read from the archive. Article
+    URLs in ``skip`` (given up on) and, with a date range, URLs dated outside it are left out.
+    """
     found = Discovery(source.id)
     queue = list(dict.fromkeys(entry_urls))
     seen = set(queue)
     budget = max_list_pages * max(1, len(queue))
-    known: set[str] = set()
+    seen_articles: set[str] = set()
     while queue and budget > 0:
         url = queue.pop(0)
         budget -= 1
-        result = pages.fetch(url)
+        result = pages.fetch(url, validators=known.validators(url))
         found.fetches.append(result)
-        if not result.ok or result.text is None:
+        text = result.text
+        if result.not_modified:
+            text = known.archived_text(url)
+            if text is None:   # no readable stored copy: fetch it whole
+                result = pages.fetch(url)
+                found.fetches.append(result)
+                text = result.text
+        if not result.ok or text is None:
             continue
         next_lists, article_days = [], []
-        for link in extract_links(result.text, result.final_url):
+        for link in extract_links(text, result.final_url):
             if source.is_article(link):
-                if link in known:
+                if link in seen_articles:
                     continue
-                known.add(link)
-                day = date_from_url(link)
+                seen_articles.add(link)
+                day = url_day(link)
                 article_days.append(day)
-                if day in dates:
+                if link in skip:
+                    found.skipped_given_up += 1
+                elif day in dates:
                     found.article_urls.append(link)
                 else:
                     found.skipped_out_of_range += 1
@@ -98,22 +178,39 @@ def discover(pages: PageSource, source: Source, entry_urls: Iterable[str], *, ma
     return found
 
 
+def url_day(url: str) -> date | None:
+    """The publication day a URL spells out (…/2022/0616/…, …/t20221226_…), if any."""
+    found = date_from_url(url)
+    return found[0].date() if found else None
+
+
 def _older_than_range(days: list[date | None], dates: DateRange) -> bool:
     known = [d for d in days if d is not None]
     return bool(dates.since and known and len(known) == len(days) and max(known) < dates.since)
 
 
 def fetch_article(pages: PageSource, source: Source | None, url: str, *,
-                  dates: DateRange = ALL_DATES) -> PageOutcome:
-    """Fetch one article (all its pages), parse it and extract its indicator facts."""
+                  dates: DateRange = ALL_DATES, known: KnownPages = NO_STATE) -> PageOutcome:
+    """Fetch one article (all its pages), parse it and extract its indicator facts.
+
+    With a stored state for the URL the fetch is conditional: a 304, or a body with the
+    stored hash, gives an outcome ``not_modified`` and nothing is parsed.
+    """
     source_id = source.id if source else None
     outcome = PageOutcome(url=url, source_id=source_id or "")
-    first = pages.fetch(url)
+    state = known.get(url)
+    first = pages.fetch(url, validators=state.validators if state else None)
     outcome.fetches.append(first)
+    if first.ok and state is not None and (first.not_modified or
+                                           (first.body_hash and first.body_hash == state.body_hash)):
+        first.not_modified = True
+        outcome.not_modified = True
+        return outcome
     if not first.ok or first.text is None:
         outcome.error_kind = first.error_kind or "fetch"
         outcome.error = first.error or f"no text for {url}"
         return outcome
+    outcome.parsed = True
     article = parse_page(first.text, first.final_url, source_id=source_id)
     article = _join_further_pages(pages, article, outcome)
     if not article.paragraphs and not article.title:
@@ -154,13 +251,13 @@ def _join_further_pages(pages: PageSource, article: Article, outcome: PageOutcom
 
 
 def fetch_batch(pages: PageSource, source: Source | None, urls: list[str], *,
-                dates: DateRange = ALL_DATES,
+                dates: DateRange = ALL_DATES, known: KnownPages = NO_STATE,
                 progress: Callable[[PageOutcome], None] | None = None) -> list[PageOutcome]:
     """One Prefect task's worth of articles; a bad page never stops the others."""
     outcomes = []
     for url in urls:
         try:
-            outcome = fetch_article(pages, source, url, dates=dates)
+            outcome = fetch_article(pages, source, url, dates=dates, known=known)
         except Exception as exc:  # a parser bug must cost one page, not the run
             outcome = PageOutcome(url=url, source_id=source.id if source else "",
                                   error_kind="internal", error=f"{type(exc).__name__}: {exc} while processing {url}")

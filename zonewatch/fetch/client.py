@@ -3,14 +3,20 @@
 Per request: allowlist -> robots.txt -> per-host delay -> GET (urllib3 retries) ->
 streamed body within a byte and time budget -> WARC record -> redirect or decode.
 Redirects are followed here, not by requests, so every hop passes the same checks.
+
+Conditional GET: ``fetch(url, validators=Validators(etag, last_modified))`` sends
+If-None-Match / If-Modified-Since (on every hop); a ``304 Not Modified`` answer comes back
+as ``ok=True, not_modified=True`` with no body. Every 2xx result carries ``body_hash``
+(SHA-256 of the body) and the response's ``etag`` / ``last_modified`` to store for next time.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Iterable, NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
@@ -27,7 +33,7 @@ from zonewatch.fetch.politeness import MAX_CRAWL_DELAY, POLITENESS, Politeness, 
 from zonewatch.fetch.robots import RobotsCache
 from zonewatch.sources import Source
 
-__all__ = ["ERROR_KINDS", "FetchResult", "Fetcher"]
+__all__ = ["ERROR_KINDS", "FetchResult", "Fetcher", "Validators", "body_hash"]
 
 ERROR_KINDS = ("http_status", "timeout", "connection", "redirect_offsite", "redirect_loop", "too_large",
                "robots_disallowed", "decode", "not_html", "invalid_url")
@@ -35,6 +41,25 @@ DEFAULT_USER_AGENT = "zonewatch/0.1 (+https://github.com/zonewatch)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CHUNK = 64 * 1024
+
+
+class Validators(NamedTuple):
+    """What a previous response said about its version, sent back to ask "changed since?"."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+def body_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 @dataclass
@@ -58,6 +83,10 @@ class FetchResult:
     warc_file: str | None = None
     warc_offset: int | None = None
     warc_record_id: str | None = None
+    not_modified: bool = False                # 304 to a conditional GET: the stored copy is current
+    etag: str | None = None                   # validators of the response, for the next conditional GET
+    last_modified: str | None = None
+    body_hash: str | None = None              # SHA-256 of a complete 2xx body
 
 
 @dataclass
@@ -171,8 +200,9 @@ class Fetcher:
 
     # -- one fetch ------------------------------------------------------------------
 
-    def fetch(self, url: str, *, allow_any_host: bool = False) -> FetchResult:
+    def fetch(self, url: str, *, allow_any_host: bool = False, validators: Validators | None = None) -> FetchResult:
         started = time.monotonic()
+        conditional = validators.headers() if validators is not None else {}
         # The budget counts network time: politeness waits extend it.
         _budget.deadline = started + self.total_timeout
         waited = 0.0
@@ -186,7 +216,7 @@ class Fetcher:
                 wait = self._before_request(target)
                 waited += wait
                 _budget.deadline += wait
-                hop = self._exchange(target, _budget.deadline)
+                hop = self._exchange(target, _budget.deadline, conditional)
                 self._archive(hop)
                 location = hop.response.headers.get("Location")
                 if hop.error_kind or hop.response.status_code not in REDIRECT_STATUSES or not location:
@@ -197,7 +227,7 @@ class Fetcher:
         except _FetchFailed as failed:
             result = self._failed(url, target, hop, failed)
         else:
-            result = self._finish(url, hop)
+            result = self._finish(url, hop, conditional=bool(conditional))
         finally:
             _budget.deadline = None
         result.elapsed_ms = int((time.monotonic() - started - waited) * 1000)
@@ -239,13 +269,14 @@ class Fetcher:
                              crawl_delay=rules.crawl_delay(self.user_agent), max_crawl_delay=self.max_crawl_delay)
         return self.politeness.wait(parts.netloc.lower(), delay)
 
-    def _exchange(self, url: str, deadline: float) -> _Hop:
+    def _exchange(self, url: str, deadline: float, conditional: dict[str, str] | None = None) -> _Hop:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _FetchFailed("timeout", f"timeout: no time left of the {self.total_timeout:g} s budget for {url}")
         timeout = (min(self.timeout[0], remaining), min(self.timeout[1], remaining))
         try:
-            response = self.session.get(url, stream=True, allow_redirects=False, timeout=timeout)
+            response = self.session.get(url, stream=True, allow_redirects=False, timeout=timeout,
+                                        headers=conditional or None)
         except TRANSPORT_ERRORS as exc:
             kind, detail = classify(exc)
             raise _FetchFailed(kind, f"{kind}: {detail} for {url}",
@@ -305,16 +336,19 @@ class Fetcher:
 
     # -- results --------------------------------------------------------------------
 
-    def _finish(self, url: str, hop: _Hop) -> FetchResult:
+    def _finish(self, url: str, hop: _Hop, *, conditional: bool = False) -> FetchResult:
         response = hop.response
         result = self._from_hop(url, hop)
         status = response.status_code
         if hop.error_kind:
             result.error_kind, result.error = hop.error_kind, hop.error
+        elif status == 304 and conditional:
+            result.ok = result.not_modified = True
         elif not 200 <= status < 300:
             reason = f" {response.reason}" if response.reason else ""
             result.error_kind, result.error = "http_status", f"http_status: {status}{reason} for {hop.url}"
         else:
+            result.body_hash = body_hash(hop.content)
             source = self._by_host.get((urlsplit(hop.url).hostname or "").lower())
             try:
                 result.text, result.encoding = decode_body(hop.content, content_type=result.content_type,
@@ -339,7 +373,8 @@ class Fetcher:
             url=url, final_url=hop.url, status=response.status_code, content=hop.content,
             content_type=response.headers.get("Content-Type"), headers=dict(response.headers),
             truncated=hop.truncated is not None, bytes=len(hop.content), fetched_at=hop.fetched_at,
-            attempts=hop.attempts,
+            attempts=hop.attempts, etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
             warc_file=location.file if location else None, warc_offset=location.offset if location else None,
             warc_record_id=location.record_id if location else None)
 

@@ -7,14 +7,23 @@ URL, so allowlists, redirects, robots.txt, WARC records and the warehouse above 
 ever see real URLs.
 
 Sidecar ``<file>.meta.json`` = ``{"status": 301, "headers": {"Location": "…"}}`` overrides
-the status and headers of a path (the file itself may then be absent).
+the status and headers of a path (the file itself may then be absent); a header given as
+``null`` is left out (``{"headers": {"ETag": null}}`` serves a file without a validator).
+
+Files are served as a static web server serves them: with a strong ``ETag`` (a hash of the
+bytes) and ``Last-Modified`` (the file's mtime), and a ``304 Not Modified`` without a body
+for a GET whose ``If-None-Match`` matches, or (without If-None-Match) whose
+``If-Modified-Since`` is not older than the file (RFC 9110 13.2.2).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import re
 import threading
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -35,6 +44,7 @@ class MirrorServer:
         self.root = Path(root).resolve()
         self.port = port
         self.seen: list[tuple[str, str, str]] = []   # (method, Host header, path) of each request
+        self.replies: list[tuple[str, str, int]] = []   # (Host header, path, status) of each reply
         self._seen_lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -48,7 +58,7 @@ class MirrorServer:
 
     def start(self) -> str:
         if self._server is None:
-            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+            self._server = _QuietServer(("127.0.0.1", self.port), _handler_for(self))
             self._server.daemon_threads = True
             self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                             name="mirror-server", daemon=True)
@@ -73,6 +83,10 @@ class MirrorServer:
         with self._seen_lock:
             self.seen.append((method, host, path))
 
+    def _replied(self, host: str, path: str, status: int) -> None:
+        with self._seen_lock:
+            self.replies.append((host, path, status))
+
     def resolve(self, host: str, url_path: str) -> Path | None:
         """File for a request (may not exist), or None for a bad host or a path outside its folder."""
         if not _HOST.match(host.lower()):
@@ -87,6 +101,15 @@ class MirrorServer:
         if target.is_dir():
             target = target / "index.html"
         return target
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-reply (a killed crawler) is no server error."""
+        import sys
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
@@ -112,7 +135,8 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
             if target is not None and target.is_file():
                 status, payload = 200, target.read_bytes()
                 headers = {"Content-Type": _TYPES.get(target.suffix.lower())
-                           or mimetypes.guess_type(target.name)[0] or "application/octet-stream"}
+                           or mimetypes.guess_type(target.name)[0] or "application/octet-stream",
+                           "ETag": _etag(payload), "Last-Modified": _http_date(target.stat().st_mtime)}
             elif meta is not None:
                 status, payload, headers = 200, b"", {}
             else:
@@ -120,15 +144,48 @@ def _handler_for(mirror: MirrorServer) -> type[BaseHTTPRequestHandler]:
             if meta is not None:
                 status = int(meta.get("status", status))
                 headers.update(meta.get("headers", {}))
+            headers = {k: v for k, v in headers.items() if v is not None}
+            if status == 200 and _not_modified(self.headers, headers):
+                status, payload = 304, b""
+                headers = {k: v for k, v in headers.items() if k in ("ETag", "Last-Modified")}
+            mirror._replied(host_header, path, status)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, str(value))
-            self.send_header("Content-Length", str(len(payload)))
+            if status != 304:
+                self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            if body:
+            if body and status != 304:
                 self.wfile.write(payload)
 
     return Handler
+
+
+def _etag(payload: bytes) -> str:
+    return '"' + hashlib.blake2b(payload, digest_size=12).hexdigest() + '"'
+
+
+def _http_date(mtime: float) -> str:
+    return format_datetime(datetime.fromtimestamp(int(mtime), timezone.utc), usegmt=True)
+
+
+def _not_modified(request_headers, response_headers: dict) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    etag = response_headers.get("ETag")
+    inm = request_headers.get("If-None-Match")
+    if inm is not None:
+        if etag is None:
+            return False
+        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        return "*" in tags or etag.removeprefix("W/") in tags
+    ims = request_headers.get("If-Modified-Since")
+    modified = response_headers.get("Last-Modified")
+    if ims is None or modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(ims)
+    except (TypeError, ValueError):
+        return False
 
 
 def _read_meta(target: Path | None) -> dict | None:

@@ -1,6 +1,7 @@
 """Replay: serve FetchResults from the WARC archive instead of the network (used by reparse).
 
-Each URL maps to its latest archived response; archived redirects are followed inside the
+Each URL maps to its latest archived response (``304 Not Modified`` records of conditional
+GETs are skipped: the response they confirmed stays the latest); archived redirects are followed inside the
 archive, and bodies are decoded exactly as a live fetch decodes them.
 """
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from zonewatch.fetch.archive import ArchivedResponse, iter_archive, read_response
-from zonewatch.fetch.client import REDIRECT_STATUSES, FetchResult
+from zonewatch.fetch.archive import ArchivedResponse, _header, iter_archive, read_response
+from zonewatch.fetch.client import REDIRECT_STATUSES, FetchResult, body_hash
 from zonewatch.fetch.encoding import DecodeError, decode_body
 from zonewatch.sources import Source, load_sources
 
@@ -38,6 +39,8 @@ class ArchiveReplay:
         self._hints = {h: s.encoding for s in sources for h in s.hosts}
         self._index: dict[str, _Entry] = {}
         for item in iter_archive(self.root, hosts=hosts, since=since):
+            if item.status == 304:
+                continue
             known = self._index.get(item.url)
             if known is None or item.fetched_at >= known.fetched_at:
                 self._index[item.url] = _Entry(item.warc_file, item.offset, item.status, item.fetched_at)
@@ -49,7 +52,8 @@ class ArchiveReplay:
     def __len__(self) -> int:
         return len(self._index)
 
-    def fetch(self, url: str, *, allow_any_host: bool = True) -> FetchResult:
+    def fetch(self, url: str, *, allow_any_host: bool = True, validators=None) -> FetchResult:
+        """The archived response (``validators`` are ignored: the archive is the stored copy)."""
         target = urldefrag(url).url
         for _ in range(MAX_REDIRECTS + 1):
             entry = self._index.get(target)
@@ -77,7 +81,8 @@ class ArchiveReplay:
         result = FetchResult(url=url, final_url=item.url, status=item.status, content=item.content,
                              content_type=item.content_type, headers=dict(item.headers),
                              truncated=bool(item.truncated), bytes=len(item.content), fetched_at=item.fetched_at,
-                             warc_file=item.warc_file, warc_offset=item.offset, warc_record_id=item.record_id)
+                             warc_file=item.warc_file, warc_offset=item.offset, warc_record_id=item.record_id,
+                             etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"))
         if item.truncated:
             kind = _TRUNCATION_KINDS.get(item.truncated, "connection")
             result.error_kind, result.error = kind, f"{kind}: archived body is truncated ({item.truncated}) for {item.url}"
@@ -85,6 +90,7 @@ class ArchiveReplay:
             result.error_kind, result.error = "http_status", f"http_status: {item.status} (archived) for {item.url}"
         else:
             hint = self._hints.get((urlsplit(item.url).hostname or "").lower())
+            result.body_hash = body_hash(item.content)
             try:
                 result.text, result.encoding = decode_body(item.content, content_type=item.content_type, hint=hint)
                 result.ok = True

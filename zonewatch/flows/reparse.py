@@ -13,7 +13,8 @@ from zonewatch.flows.report import RunReport
 from zonewatch.flows.run import current_run_id, load_snapshot, select_sources
 from zonewatch.flows.tasks import batches
 from zonewatch.settings import Settings
-from zonewatch.sources import Source
+from zonewatch.sources import Source, load_sources
+from zonewatch.warehouse import run_lock
 
 
 @task(name="reparse-articles", task_run_name="reparse-{source.id}-{batch_no}", cache_policy=NO_CACHE)
@@ -31,15 +32,17 @@ def reparse(sources: list[str] | None = None, since: date | None = None, warehou
     report = RunReport(current_run_id(), "reparse",
                        {"sources": [s.id for s in chosen], "since": since.isoformat() if since else None})
     since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
-    replay = ArchiveReplay(settings.archive, hosts={h for s in chosen for h in s.hosts}, since=since_dt)
-    futures = []
-    for source in chosen:
-        urls = [u for u in replay.urls() if source.owns(u) and source.is_article(u)]
-        for n, batch in enumerate(batches(urls, settings.batch_size), 1):
-            futures.append(reparse_batch_task.submit(replay, source, batch, n))
-    outcomes = [o for f in futures for o in f.result()]
-    # Replayed responses are not new requests: no fetch rows.
-    for o in outcomes:
-        o.fetches = []
-    load_snapshot(report, settings, outcomes, [])
+    with run_lock(settings.warehouse, report.run_id, report.flow):
+        replay = ArchiveReplay(settings.archive, hosts={h for s in chosen for h in s.hosts}, since=since_dt,
+                               sources=load_sources(settings.registry))
+        futures = []
+        for source in chosen:
+            urls = [u for u in replay.urls() if source.owns(u) and source.is_article(u)]
+            for n, batch in enumerate(batches(urls, settings.batch_size), 1):
+                futures.append(reparse_batch_task.submit(replay, source, batch, n))
+        outcomes = [o for f in futures for o in f.result()]
+        # Replayed responses are not new requests: no fetch rows (and no page state or queue change).
+        for o in outcomes:
+            o.fetches = []
+        load_snapshot(report, settings, outcomes, [])
     return report

@@ -1,6 +1,8 @@
 """Prefect tasks: thin wrappers that give the pipeline stages retries, concurrency and logs."""
 from __future__ import annotations
 
+import os
+
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -10,6 +12,31 @@ from zonewatch.settings import Settings
 from zonewatch.sources import Source, load_sources
 
 
+# Fetch tuning from the environment (a deployment's job variables, a test, a slow site):
+# variable -> Fetcher keyword and type. Unset means the Fetcher's default.
+FETCH_ENV = {
+    "ZONEWATCH_RETRIES": ("retries", int),
+    "ZONEWATCH_BACKOFF": ("backoff_factor", float),
+    "ZONEWATCH_CONNECT_TIMEOUT": ("connect_timeout", float),
+    "ZONEWATCH_READ_TIMEOUT": ("read_timeout", float),
+    "ZONEWATCH_TOTAL_TIMEOUT": ("total_timeout", float),
+    "ZONEWATCH_MAX_RETRY_AFTER": ("max_retry_after", float),
+    "ZONEWATCH_MAX_CRAWL_DELAY": ("max_crawl_delay", float),
+}
+
+
+def fetch_options() -> dict:
+    options = {}
+    for name, (keyword, type_) in FETCH_ENV.items():
+        value = os.environ.get(name)
+        if value not in (None, ""):
+            try:
+                options[keyword] = type_(value)
+            except ValueError:
+                raise ValueError(f"{name}={value!r} is not a {type_.__name__}") from None
+    return options
+
+
 def make_fetcher(settings: Settings, archive: WarcArchive | None) -> Fetcher:
     return Fetcher(
         load_sources(settings.registry),
@@ -17,29 +44,36 @@ def make_fetcher(settings: Settings, archive: WarcArchive | None) -> Fetcher:
         delay_override=settings.delay_override,
         mirror=settings.mirror,
         max_bytes=settings.max_bytes,
+        **fetch_options(),
     )
 
 
 @task(name="discover", task_run_name="discover-{source.id}", cache_policy=NO_CACHE)
 def discover_task(settings: Settings, archive: WarcArchive | None, source: Source, entry_urls: list[str],
-                  max_list_pages: int, dates: pipeline.DateRange) -> pipeline.Discovery:
+                  max_list_pages: int, dates: pipeline.DateRange, known: pipeline.KnownPages = pipeline.NO_STATE,
+                  skip: frozenset[str] = frozenset()) -> pipeline.Discovery:
     with make_fetcher(settings, archive) as fetcher:
-        found = pipeline.discover(fetcher, source, entry_urls, max_list_pages=max_list_pages, dates=dates)
+        found = pipeline.discover(fetcher, source, entry_urls, max_list_pages=max_list_pages, dates=dates,
+                                  known=known, skip=skip)
     failed = sum(1 for f in found.fetches if not f.ok)
-    get_run_logger().info("%s: %d list pages (%d failed), %d article URLs, %d outside the date range",
-                          source.id, len(found.fetches), failed, len(found.article_urls), found.skipped_out_of_range)
+    unchanged = sum(1 for f in found.fetches if f.not_modified)
+    get_run_logger().info("%s: %d list pages (%d not modified, %d failed), %d article URLs, %d outside the date "
+                          "range, %d given up on earlier", source.id, len(found.fetches), unchanged, failed,
+                          len(found.article_urls), found.skipped_out_of_range, found.skipped_given_up)
     return found
 
 
 @task(name="fetch-articles", task_run_name="fetch-{source.id}-{batch_no}", cache_policy=NO_CACHE)
 def fetch_articles_task(settings: Settings, archive: WarcArchive | None, source: Source, urls: list[str],
-                        batch_no: int, dates: pipeline.DateRange) -> list[pipeline.PageOutcome]:
+                        batch_no: int, dates: pipeline.DateRange,
+                        known: pipeline.KnownPages = pipeline.NO_STATE) -> list[pipeline.PageOutcome]:
     with make_fetcher(settings, archive) as fetcher:
-        outcomes = pipeline.fetch_batch(fetcher, source, urls, dates=dates)
-    failed = [o for o in outcomes if o.article is None]
+        outcomes = pipeline.fetch_batch(fetcher, source, urls, dates=dates, known=known)
+    failed = [o for o in outcomes if o.article is None and not o.not_modified]
+    unchanged = sum(1 for o in outcomes if o.not_modified)
     log = get_run_logger()
-    log.info("%s batch %d: %d pages, %d articles, %d without an article",
-             source.id, batch_no, len(outcomes), len(outcomes) - len(failed), len(failed))
+    log.info("%s batch %d: %d pages, %d articles, %d not modified, %d without an article",
+             source.id, batch_no, len(outcomes), len(outcomes) - len(failed) - unchanged, unchanged, len(failed))
     for o in failed:
         log.warning("%s", o.error)
     return outcomes

@@ -5,6 +5,7 @@ Layout of a warehouse directory::
     <path>/catalog.ducklake   the DuckLake catalog (a DuckDB file)
     <path>/data/              Parquet data files
     <path>/writer.lock        single-writer lock (fcntl.flock) and who holds it
+    <path>/run.lock           held by a crawl, backfill or reparse for its whole length (``run_lock``)
 
 Concurrency. DuckDB locks the catalog file: one process may hold a warehouse open for
 writing (``Warehouse.open``), or any number of processes for reading (``open_for_read``),
@@ -12,6 +13,11 @@ not both. Within one process every ``Warehouse`` object on the same directory sh
 DuckDB instance (each has its own connection), and ``writer.lock`` lets one run at a time
 write. Either kind of conflict raises :class:`WarehouseLocked`, after retrying for ``wait``
 seconds if asked to. Hold a writer open only for as long as the loading takes.
+
+Runs. A crawl reads the warehouse's page state when it starts and writes its snapshot when it
+ends; a second run in between would fetch and load the same pages twice. ``run_lock`` makes
+runs one at a time: the second is refused at once with a message naming the first. The kernel
+drops a flock when its process dies, so a killed run never leaves a stale lock behind.
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ CATALOG = "lake"
 CATALOG_FILE = "catalog.ducklake"
 DATA_DIR = "data"
 LOCK_FILE = "writer.lock"
+RUN_LOCK_FILE = "run.lock"
 TIMEZONE = "Asia/Shanghai"
 
 
@@ -127,8 +134,8 @@ def _describe(path: Path, holder: Mapping[str, Any], pid: int | None = None) -> 
 class _WriterLock:
     """``writer.lock``: flock held for one write transaction; its content names the holder."""
 
-    def __init__(self, path: Path):
-        self.path = path / LOCK_FILE
+    def __init__(self, path: Path, name: str = LOCK_FILE):
+        self.path = path / name
         self.warehouse = path
         self.fd: int | None = None
 
@@ -138,7 +145,7 @@ class _WriterLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise WarehouseLocked(_describe(self.warehouse, _read_holder(self.path))) from None
+            raise WarehouseLocked(self.refusal(_read_holder(self.path))) from None
         self.fd = fd
         _write_holder(fd, {"pid": os.getpid(), "host": socket.gethostname(),
                            "since": _now().isoformat(timespec="seconds"), **info})
@@ -152,6 +159,40 @@ class _WriterLock:
         finally:
             os.close(self.fd)
             self.fd = None
+
+    def refusal(self, holder: Mapping[str, Any]) -> str:
+        if self.path.name != RUN_LOCK_FILE:
+            return _describe(self.warehouse, holder)
+        who = f"pid {holder['pid']}" if holder.get("pid") else "another process"
+        if holder.get("host") and holder["host"] != socket.gethostname():
+            who += f" on {holder['host']}"
+        what = f"{holder.get('flow', 'a')} run {holder.get('run_id', '')}".replace("  ", " ").strip()
+        since = f" since {holder['since']}" if holder.get("since") else ""
+        return (f"warehouse {self.warehouse} is busy: {what} by {who}{since} is using it; "
+                f"only one crawl, backfill or reparse may run on a warehouse at a time, try again when it "
+                f"has finished")
+
+
+class run_lock:
+    """Hold ``<warehouse>/run.lock`` for a whole flow run; raises WarehouseLocked at once if
+    another run holds it. Use as a context manager."""
+
+    def __init__(self, path: Path | str, run_id: str, flow: str) -> None:
+        self.warehouse = Path(path).resolve()
+        self.info = {"run_id": run_id, "flow": flow}
+        self._lock: _WriterLock | None = None
+
+    def __enter__(self) -> "run_lock":
+        self.warehouse.mkdir(parents=True, exist_ok=True)
+        lock = _WriterLock(self.warehouse, RUN_LOCK_FILE)
+        lock.acquire(**self.info)
+        self._lock = lock
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def _now() -> datetime:

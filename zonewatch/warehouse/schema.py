@@ -206,6 +206,7 @@ RUNS = Table(
         _c("snapshot_id", "BIGINT", auto="snapshot_id"),
         _c("pages_not_modified", "INTEGER"),   # 304, or 200 with the stored body hash: nothing parsed
         _c("articles_parsed", "INTEGER"),
+        _c("articles_skipped", "INTEGER"),     # loaded earlier, older than the crawl's recheck window
         _c("failures_queued", "INTEGER"),      # pages left in the failure queue to retry next run
         _c("failures_given_up", "INTEGER"),    # pages this run gave up on (attempt limit or permanent error)
         _c("duration_s", "DOUBLE"),
