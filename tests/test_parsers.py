@@ -349,3 +349,37 @@ def test_extract_links():
         "http://zgyq.china.com.cn/2023-02/23/content_1.html",
     ]
     assert extract_links("", "http://example.com/") == []
+
+
+# --- TRS multi-page articles ------------------------------------------------------------------
+
+TRS_1 = "http://www.changchun.gov.cn/zw_33994/yw/kfqdt/202401/t20240105_3200456.html"
+TRS_2 = "http://www.changchun.gov.cn/zw_33994/yw/kfqdt/202401/t20240105_3200456_1.html"
+TRS_3 = "http://www.changchun.gov.cn/zw_33994/yw/kfqdt/202401/t20240105_3200456_2.html"
+EXTRACTION = Path(__file__).parent / "data" / "extraction" / "pages"
+
+
+def test_trs_pager_script_lists_the_further_pages_and_page_two_maps_to_page_one():
+    html = (EXTRACTION / "changchun_paged_0.html").read_text(encoding="utf-8")
+    a = parse_page(html, TRS_1)
+    assert a.next_pages == [TRS_2, TRS_3]          # from createPageHTML(3, 0, ...): _1 is page 2
+    second = parse_page((EXTRACTION / "changchun_paged_1.html").read_text(encoding="utf-8"), TRS_2)
+    assert second.canonical_url == TRS_1
+    assert second.next_pages == [TRS_3]
+    last = parse_page((EXTRACTION / "changchun_paged_2.html").read_text(encoding="utf-8"), TRS_3)
+    assert last.next_pages == [] and last.canonical_url == TRS_1
+
+
+def test_trs_pager_links_count_from_underscore_one():
+    html = (EXTRACTION / "g_cnjnews_0.html").read_text(encoding="utf-8")
+    a = parse_page(html, "http://news.cnjiwang.com/jlxw/202307/3711001.html")
+    assert a.next_pages == ["http://news.cnjiwang.com/jlxw/202307/3711001_1.html"]
+    b = parse_page((EXTRACTION / "g_cnjnews_1.html").read_text(encoding="utf-8"),
+                   "http://news.cnjiwang.com/jlxw/202307/3711001_1.html")
+    assert b.next_pages == []                      # its pager links back to page 1 only
+
+
+def test_short_trs_docid_is_not_a_page_suffix():
+    a = parse_page("<html><body><h1>标题文字示例</h1><p>正文，内容。第二句。</p></body></html>",
+                   "http://www.changchun.gov.cn/zw_33994/yw/kfqdt/202507/t20250701_12.html")
+    assert a.canonical_url == "http://www.changchun.gov.cn/zw_33994/yw/kfqdt/202507/t20250701_12.html"

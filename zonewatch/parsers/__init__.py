@@ -16,7 +16,7 @@ from .article import Article
 from .dom import load
 from .generic import Fields
 from .keywords import keywords as _keywords
-from .links import extract_links, first_page, strip_query, unmirror
+from .links import extract_links, first_page, strip_query, trs_script_pages, unmirror
 from .normalize import is_traditional, normalize_text
 from .registry import resolve
 
@@ -38,6 +38,8 @@ def parse_page(html: str, url: str, *, source_id: str | None = None, with_keywor
         except Exception as exc:  # a parser bug must not stop a crawl: record it, keep the page
             fields = Fields(parser=name, warnings=[f"parser error: {type(exc).__name__}: {exc}", "no body found"])
     fields.warnings = warnings + fields.warnings
+    if not fields.next_pages and isinstance(html, str) and "createPageHTML" in html:
+        fields.next_pages = trs_script_pages(html, url)
     return _article(fields, url, real_url, sid, module, with_keywords)
 
 

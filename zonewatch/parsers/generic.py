@@ -20,7 +20,7 @@ from functools import cached_property
 from lxml import etree
 
 from . import metadata as md
-from .dom import clean_inline, is_hidden, meta_map, text_lines
+from .dom import clean_inline, drop, is_hidden, meta_map, raw_text, text_lines
 from .links import absolute, next_pages as find_next_pages
 from .metadata import Dated
 from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS,
@@ -47,6 +47,7 @@ class Fields:
     next_pages: list[str] = field(default_factory=list)
     canonical: str | None = None
     warnings: list[str] = field(default_factory=list)
+    editor_anywhere: str | None = None   # an editor line found anywhere on the page (fallback)
 
 
 HEAD_CHARS = 30_000             # "the top of the page": where breadcrumbs, dates and 来源 lines live
@@ -69,22 +70,26 @@ class Page:
 
     @cached_property
     def lines(self) -> list[str]:
-        """Visible lines of the whole page (up to MAX_META_CHARS of text)."""
+        """Visible lines of the whole page (up to MAX_META_CHARS of text), from the tree as
+        loaded (before the body search prunes it)."""
         return text_lines(self._body, limit=MAX_META_CHARS)
 
     @cached_property
     def head(self) -> list[str]:
-        """Visible lines of the top of the page."""
-        if "lines" in self.__dict__:
-            return self.lines
-        return text_lines(self._body, limit=HEAD_CHARS)
+        """Visible lines of the top of the page (a prefix of :attr:`lines`: one serialisation)."""
+        from bisect import bisect_right
+        from itertools import accumulate
+
+        lines = self.lines
+        ends = list(accumulate(map(len, lines)))
+        return lines[:bisect_right(ends, HEAD_CHARS) + 1]
 
 
 # --- metadata heuristics ---------------------------------------------------------------------
 
 def page_title(root) -> str | None:
     el = root.find(".//title")
-    return md.clean_title(el.text_content()) if el is not None else None
+    return md.clean_title("".join(el.itertext())) if el is not None else None
 
 
 def heading_elements(root, limit: int = 12) -> list[tuple[str, object]]:
@@ -183,12 +188,37 @@ def extract_source(page: Page, title: str | None, info: list[str] | None = None)
                       md.source_from_line))
 
 
+def is_info_line(line: str) -> bool:
+    """The date/来源 line under a title (where 文/… and 记者 … bylines are trusted)."""
+    if len(line) > 120:
+        return False
+    return md.date_from_text(line) is not None or bool(md._search(md._SOURCE_LABEL, line))
+
+
+# Known article templates outside the registry that print the author in their own element
+# (WeChat public-account articles).  Read only when the text is a plausible name.
+AUTHOR_SELECTORS = ("#js_author_name", "span.rich_media_meta_text")
+
+
+def template_author(page: Page) -> str | None:
+    from .xpaths import select_first
+    el = select_first(page.root, AUTHOR_SELECTORS)
+    if el is None:
+        return None
+    text = md.clean_title(raw_text(el))
+    if text and 2 <= len(text) <= 20 and md.date_from_text(text) is None and not re.search(r"\d{3}", text):
+        return text
+    return None
+
+
 def extract_author(page: Page, title: str | None, info: list[str] | None = None) -> str | None:
-    """作者/记者 in the info line, else a labelled author line near the title (meta author is
-    not trusted: sites put the outlet or the editor there)."""
+    """作者/记者 in the info line, else a labelled author line near the title (any label on a
+    date/来源 info line, 作者：-style labels elsewhere), else a template's author element.
+    Meta author is not trusted: sites put the outlet or the editor there."""
     short = [line for line in near_title(page, title) if len(line) <= 80]
     return (_first(info or [], md.author_from_line)
-            or _first(short, lambda line: md.author_from_line(line, colon_only=True)))
+            or _first(short, lambda line: md.author_from_line(line, colon_only=not is_info_line(line)))
+            or template_author(page))
 
 
 def extract_editor(page: Page, title: str | None, container=None) -> str | None:
@@ -204,6 +234,23 @@ def extract_editor(page: Page, title: str | None, container=None) -> str | None:
         found = _first((line for line in lines if md.is_editor_line(line)), md.editor_from_line)
         if found:
             return found
+    return None
+
+
+_EDITOR_WORDS = ("编辑", "责编", "編輯", "責編")
+
+
+def editor_anywhere(page: Page, title: str | None) -> str | None:
+    """The first editor line (責編/责任编辑/编辑：…) after the title, anywhere on the page: also
+    in a <footer> or a trailer far from the body container.  Read from the page's lines as
+    loaded, before the body search prunes the tree."""
+    lines = page.lines
+    start = title_index(lines, title) or 0
+    for line in lines[start:]:
+        if len(line) <= 120 and any(w in line for w in _EDITOR_WORDS):   # the label may follow other chrome
+            found = md.editor_from_line(line)
+            if found:
+                return found
     return None
 
 
@@ -241,105 +288,139 @@ def _punct(text: str) -> int:
     return sum(text.count(c) for c in _PUNCT_CHARS)
 
 
+def _length(text: str) -> int:
+    """Characters that are not whitespace (str.count is far cheaper than translate here)."""
+    return len(text) - sum(text.count(c) for c in _WS_CHARS)
+
+
+_WS_CHARS = (" ", "\n", "\t", "\r", "\u3000", "\u00a0")
+
+
+def link_chars(el) -> int:
+    """Characters of ``el``'s text inside links (0 without any <a>, found without a Python walk)."""
+    if el.tag == "a":
+        return _length(raw_text(el))
+    if el.find(".//a") is None:
+        return 0
+    return _length("".join(_LINK_TEXT(el)))
+
+
+_LINK_TEXT = etree.XPath("descendant::a//text()")
+
+
 @dataclass
 class Stat:
     length: int = 0       # non-space characters in the subtree
     punct: int = 0        # Chinese sentence punctuation in the subtree
     link: int = 0         # characters inside <a>
-    own_length: int = 0   # characters directly in the element (text and children's tails)
-    own_punct: int = 0
 
     @property
     def link_density(self) -> float:
         return self.link / self.length if self.length else 0.0
 
 
-def _is_boilerplate_box(el, st: Stat) -> bool:
+def stat(el) -> Stat:
+    text = raw_text(el)
+    return Stat(_length(text), _punct(text), link_chars(el))
+
+
+def _is_boilerplate_box(el, st: Stat | None = None) -> bool:
     """Chrome by class/id words or leading words; never a box with real sentences in it."""
-    if st.punct >= 8 and st.link_density < 0.3:
-        return False
-    if has_boilerplate_hint(el):
-        return True
-    if el.tag in ("div", "ul", "ol", "dl", "section", "table") and st.length < 600:
+    hinted = has_boilerplate_hint(el)
+    starts = False
+    if not hinted and el.tag in _BOX_START_TAGS:
         first = (el.text or "").strip()
         if not first and len(el):
             child = el[0]
             first = ((child.text or "") if isinstance(child.tag, str) else "").strip()
-        if first and BOILERPLATE_BOX_START.match(md.simplified_view(first.strip()[:12])):
-            return st.link_density > 0.3 or st.length < 40
-    return False
+        starts = bool(first) and bool(BOILERPLATE_BOX_START.match(md.simplified_view(first[:12])))
+    if not hinted and not starts:
+        return False
+    if st is None:
+        text = raw_text(el)
+        punct = _punct(text)
+        if hinted and punct < 8:
+            return True
+        st = Stat(_length(text), punct, link_chars(el))
+    if st.punct >= 8 and st.link_density < 0.3:
+        return False
+    if hinted:
+        return True
+    return st.length < 600 and (st.link_density > 0.3 or st.length < 40)
+
+
+_BOX_START_TAGS = ("div", "ul", "ol", "dl", "section", "table")
+_WITH_CLASS_OR_ID = etree.XPath("descendant::*[@class or @id]")
+
+
+def remove_chrome(body) -> int:
+    """Drop layout tags (nav/header/footer/aside/form/menu) and chrome boxes; returns how many.
+
+    Only elements with a class/id, and boxes whose first words say 分享/热门/相关/…, are
+    looked at one by one, so the cost does not grow with the number of plain elements.
+    """
+    doomed = [el for el in body.iter(*CHROME_TAGS) if el is not body]
+    seen = set()
+    for el in _WITH_CLASS_OR_ID(body):
+        if has_boilerplate_hint(el) and _is_boilerplate_box(el):
+            doomed.append(el)
+            seen.add(el)
+    for el in body.iter(*_BOX_START_TAGS):
+        if el not in seen and el is not body and _is_boilerplate_box(el):
+            doomed.append(el)
+    for el in doomed:
+        drop(el)
+    return len(doomed)
 
 
 def text_stats(root, *, prune: bool = True) -> dict:
-    """Bottom-up statistics per element; with ``prune`` chrome is dropped from the tree first.
-
-    Elements are visited in reverse document order, so children are done before parents:
-    one pass, linear in the page size.
-    """
-    nodes = [el for el in root.iter() if isinstance(el.tag, str)]
-    stats: dict = {"_nodes": nodes}   # keeps the element proxies (dict keys) alive
-    doomed = []
-    for el in reversed(nodes):
-        tag = el.tag
-        if tag in SKIP_TAGS or (prune and (tag in CHROME_TAGS or (tag not in ("html", "body") and is_hidden(el)))):
-            stats[el] = Stat()
-            if prune and el is not root:
-                doomed.append(el)
-            continue
-        own = (el.text or "") + "".join(c.tail or "" for c in el)
-        own_len = len(own.translate(_WS_DEL))
-        own_punct = _punct(own) if own_len else 0
-        st = Stat(own_len, own_punct, 0, own_len, own_punct)
-        for child in el:
-            cs = stats.get(child)
-            if cs is not None:
-                st.length += cs.length
-                st.punct += cs.punct
-                st.link += cs.link
-        if tag == "a":
-            st.link = st.length
-        if prune and el is not root and tag not in ("html", "body") and _is_boilerplate_box(el, st):
-            stats[el] = Stat()
-            doomed.append(el)
-            continue
-        stats[el] = st
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-    return stats
+    """Statistics of the elements :func:`score_containers` needs (after removing chrome)."""
+    if prune:
+        remove_chrome(root)
+    return {}
 
 
-def score_containers(root, stats: dict) -> dict:
+def _own_text(el) -> str:
+    if not len(el):
+        return el.text or ""
+    return "".join(el.xpath("text()"))
+
+
+def score_containers(root, stats: dict | None = None) -> dict:
+    """Readability-style: each paragraph scores its parent (and half its grandparent) by length
+    and punctuation; text straight in a box (``<br>``-separated) scores the box itself.
+    Link-heavy paragraphs score nothing. Scores are raw (link density is applied by the caller)."""
     scores: dict = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    for el in root.iter(*_PARA_TAGS):
+        text = raw_text(el)
+        length = _length(text)
+        if length < 10:
             continue
-        st = stats.get(el)
-        if st is None:
+        if el.find(".//a") is not None and link_chars(el) > 0.5 * length:
             continue
-        if el.tag in _PARA_TAGS:
-            length, punct, density = st.length, st.punct, st.link_density
-            target_self = False
-        elif el.tag in _TEXT_BOX_TAGS and st.own_length >= 20:
-            length, punct, density = st.own_length, st.own_punct, 0.0
-            target_self = True
-        else:
-            continue
-        if length < 10 or density > 0.5:
-            continue
-        score = 1 + punct + min(length / 100, 3)
+        score = 1 + _punct(text) + min(length / 100, 3)
         parent = el.getparent()
-        if target_self:       # text straight in a box (<br>-separated): the box is the container
-            scores[el] = scores.get(el, 0) + score
-            if parent is not None:
-                scores[parent] = scores.get(parent, 0) + score / 2
-            continue
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + score
             grand = parent.getparent()
             if grand is not None:
                 scores[grand] = scores.get(grand, 0) + score / 2
-    return {el: s * (1 - stats[el].link_density) for el, s in scores.items() if el in stats}
+    for el in root.iter(*_TEXT_BOX_TAGS):
+        own = _own_text(el)
+        if len(own) < 20:
+            continue
+        length = _length(own)
+        if length < 20:
+            continue
+        score = 1 + _punct(own) + min(length / 100, 3)
+        scores[el] = scores.get(el, 0) + score
+        parent = el.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + score / 2
+    return scores
+
+
+TOP_CANDIDATES = 8
 
 
 def best_container(root):
@@ -347,11 +428,13 @@ def best_container(root):
     body = root.find("body") if root.tag == "html" else root
     if body is None:
         body = root
-    stats = text_stats(body)
-    scores = score_containers(body, stats)
+    remove_chrome(body)
+    scores = score_containers(body)
     if not scores:
         return None
-    best = max(scores, key=scores.get)
+    top = sorted(scores, key=scores.get, reverse=True)[:TOP_CANDIDATES]
+    stats = {el: stat(el) for el in top}
+    best = max(top, key=lambda el: scores[el] * (1 - stats[el].link_density))
     st = stats[best]
     if st.punct < 2 and st.length < 60:
         return None
@@ -471,9 +554,24 @@ def is_caption_text(text: str) -> bool:
     return len(text) <= 60 and not _TERMINAL.search(text[:-1])
 
 
+# A photo credit ends a caption: "…。新华社记者 许畅 摄", "（李四 摄）", "图为…", "▲…", "资料图".
+_CREDIT = re.compile(r"(?:摄|摄影|供图|图源|资料图片?|图片来源[:：].{1,20})\s*[)）]?\s*$|^\s*(?:图为|图片|▲|△|↑)")
+
+
+def is_photo_credit(text: str) -> bool:
+    return len(text) <= 120 and bool(_CREDIT.search(md.simplified_view(text)))
+
+
+def is_bare_label(text: str) -> bool:
+    """Short text without any sentence punctuation ("一汽生产车间"): a caption when under a picture."""
+    return len(text) <= 40 and not _TERMINAL.search(text) and _punct(text) == 0
+
+
 def mark_captions(runs: list[Run]) -> list[Run]:
-    """Drop captions: caption-classed runs, text sharing a block with an image, or a short
-    centred (not bold) line right after an image-only run; then the image runs themselves."""
+    """Drop captions: caption-classed runs, text sharing a block with an image, a photo credit
+    line, or a short line right after an image-only run that is centred (one sentence at most)
+    or, uncentred, a bare label without punctuation; then the image runs themselves.
+    Bold lines after an image are sub-heads, not captions."""
     kept: list[Run] = []
     prev_image = False
     for run in runs:
@@ -481,16 +579,17 @@ def mark_captions(runs: list[Run]) -> list[Run]:
             prev_image = prev_image or run.img
             continue
         is_bold = run.bold >= 0.8 * len(run.text.translate(_WS_DEL))
-        if run.caption:
-            prev_image = False
-            continue
-        if (run.img or run.after_img) and is_caption_text(run.text):
-            prev_image = False
-            continue
-        if prev_image and run.centred and not is_bold and is_caption_text(run.text):
-            prev_image = False
-            continue
+        after_image = prev_image
         prev_image = False
+        if run.caption:
+            continue
+        if (run.img or run.after_img) and (is_caption_text(run.text) or is_photo_credit(run.text)):
+            continue
+        if after_image and not is_bold:
+            if run.centred and (is_caption_text(run.text) or is_photo_credit(run.text)):
+                continue
+            if is_bare_label(run.text) or (is_photo_credit(run.text) and len(run.text) <= 80):
+                continue
         kept.append(run)
     return kept
 
@@ -573,6 +672,7 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
         f.column = extract_column(page, f.title)
     if not f.canonical:
         f.canonical = canonical_link(page)
+    f.editor_anywhere = editor_anywhere(page, f.title)
     if not f.next_pages:
         f.next_pages = find_next_pages(page.root, page.url)
 
@@ -583,7 +683,7 @@ def generic_body(page: Page, f: Fields) -> list[str]:
         return []
     paragraphs = paragraphs_from(container, f)
     if not f.editor:
-        f.editor = extract_editor(page, f.title, container)
+        f.editor = extract_editor(page, f.title, container) or f.editor_anywhere
     return paragraphs
 
 

@@ -35,7 +35,9 @@ def _trigger() -> re.Pattern[str]:
     s2t = opencc.OpenCC("s2t")
     variants = {t for t in s2t.convert(LABEL_CHARS) + opencc.OpenCC("s2tw").convert(LABEL_CHARS)
                 if t not in LABEL_CHARS}
-    variants |= set("來責編輯記時間發佈讓熱門頂號體擊進專題關閉頁網頻報訊閱讀權現當內審對值撰圖著")
+    variants |= set("來責編輯記時間發佈讓熱門頂號體擊進專題關閉頁網頻報訊閱讀權現當內審對撰圖")
+    t2s = opencc.OpenCC("t2s")
+    variants = {c for c in variants if t2s.convert(c) != c}    # only characters simplified text lacks
     return re.compile("[" + re.escape("".join(sorted(variants))) + "]")
 
 
@@ -85,15 +87,20 @@ def _make(year: int, month: int, day: int, hour: int | None = None, minute: int 
         return None
 
 
+# 新华网 prints the year, day and time in separate boxes: "2024 01/16 14:27:05".
+_SPLIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s+(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)")
+
+
 def date_from_text(text: str | None) -> Dated | None:
     """The first date (with time of day when printed) in a visible line."""
     if not text:
         return None
-    for m in _DATE.finditer(text):
-        y, mo, d, h, mi = m.groups()
-        found = _make(int(y), int(mo), int(d), int(h) if h else None, int(mi) if mi else None)
-        if found:
-            return found
+    for pattern in (_DATE, _SPLIT_DATE):
+        for m in pattern.finditer(text):
+            y, mo, d, h, mi = m.groups()
+            found = _make(int(y), int(mo), int(d), int(h) if h else None, int(mi) if mi else None)
+            if found:
+                return found
     return None
 
 
@@ -161,14 +168,30 @@ _VALUE_STOP = re.compile(
     r"\s*[|｜]|\u3000|\s{2,}|\n|"
     r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
     r"[大中小]?字号|字体|【|\[|分享|打印|来源)|"
-    r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]")
+    r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]|\s*[·•]\s")
+_ROLE = r"(?:\s*(?:本报|特约)?(?:记者|通讯员)\s*[:：]?\s*)?"      # "作者：通讯员 某": the role is not the name
+_OUTLET = r"(?:[\u4e00-\u9fff]{1,6}?(?:网|社|报|台))?"            # "人民网记者 某"
 _AUTHOR_LABEL = re.compile(
-    r"(?:^|(?<=[\s|｜(（\[【]))(?:作者|本报记者|本报特约记者|特约记者|新华社记者|记者|通讯员|撰稿|撰文|文字|文/图|图/文|文)"
-    r"\s*(?:[:：/／|｜]\s*|\s+)")
-_AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员)\s*[:：]\s*")
+    r"(?:^|(?<=[\s|｜(（\[【]))(?:作者|本报记者|本报特约记者|特约记者|" + _OUTLET + r"记者|通讯员|撰稿|撰文|文字|文/图|图/文|文)"
+    r"\s*(?:[:：/／|｜]\s*|\s+)" + _ROLE)
+_AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员)\s*[:：]\s*" + _ROLE)
 _EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：]\s*")
-_EDITOR_STOP = re.compile(r"[)）\]】]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
-_CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】"
+_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班)\s*[:：]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
+_CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】·•"
+_CLEAN_LEFT = _CLEAN_VALUE
+_CLEAN_RIGHT = _CLEAN_VALUE.replace(")", "").replace("）", "")
+
+
+def strip_value(value: str) -> str:
+    """Trim label punctuation around a value; a closing bracket stays if the value opened it
+    (``人民網(wǎng)``: the pinyin annotation is removed later, by normalisation)."""
+    value = value.lstrip(_CLEAN_LEFT).rstrip(_CLEAN_RIGHT)
+    while value and value[-1] in ")）":
+        opener = "(" if value[-1] == ")" else "（"
+        if value.count(opener) >= value.count(value[-1]):
+            break
+        value = value[:-1].rstrip(_CLEAN_RIGHT)
+    return value
 _NAME = re.compile(r"^[\u3400-\u9fffA-Za-z·•．.\s、，,]{2,30}$")
 
 
@@ -180,7 +203,7 @@ def _value_after(line: str, label: re.Pattern[str], stop: re.Pattern[str] = _VAL
     rest_simple = simple[m.end():]
     cut = stop.search(rest_simple)
     end = m.end() + (cut.start() if cut else len(rest_simple))
-    value = line[m.end():end].strip(_CLEAN_VALUE)
+    value = strip_value(line[m.end():end])
     return value or None
 
 
@@ -208,27 +231,41 @@ def editor_from_line(line: str) -> str | None:
     return None
 
 
+_NAMES = r"([\u3400-\u9fff·][\u3400-\u9fff·\s、，,]{0,28}[\u3400-\u9fff])"
 _BYLINE = re.compile(
-    r"^[(（\[【]?\s*(?:本报记者|本报特约记者|本报通讯员|特约记者|记者|通讯员|作者|文/图|图/文|文|撰文|撰稿)"
-    r"\s*(?:[:：/／|｜]\s*|\s+)?[\u3400-\u9fff·\s、，,]{2,30}[)）\]】]?$")
-_LEAD_REPORTER = re.compile(r"^.{0,40}?[(（]\s*(?:本报)?记者\s*[:：]?\s*([\u3400-\u9fff·\s、]{2,30}?)\s*[)）]")
+    r"^[◎●(（\[【]?\s*(?:本报记者|本报特约记者|本报通讯员|特约记者|" + _OUTLET + r"记者|通讯员|作者|文/图|图/文|文|撰文|撰稿)"
+    r"\s*(?:[:：/／|｜]\s*|\s+)?" + _ROLE + _NAMES + r"\s*[)）\]】]?$")
+# "（文/张博 图/李航）", "文/张博 摄影/李航": the writer is the author, the photographer is not.
+_TEXT_AND_PHOTO = re.compile(
+    r"^[(（\[【]?\s*(?:文|文字|撰文|记者)\s*[/／:：]\s*" + _NAMES +
+    r"\s*[，,、\s]\s*(?:图|图片|摄影|摄像|视频)\s*[/／:：]\s*[\u3400-\u9fff·\s、]{2,20}?\s*[)）\]】]?$")
+_LEAD_REPORTER = re.compile(
+    r"^.{0,40}?(?:[(（]\s*(?:本报|特约)?记者\s*[:：]?\s*" + _NAMES + r"\s*[)）]"
+    r"|电\s*[(（]\s*(?:(?:本报|特约)?记者\s*[:：]?\s*)?" + _NAMES + r"\s*[)）])")
+
+
+def _names(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip())
 
 
 def byline_author(paragraph: str) -> str | None:
-    """A paragraph that is only a byline (``本报记者 张三 李四``) gives the author."""
-    if len(paragraph) > 40 or not _search(_BYLINE, paragraph):
+    """A paragraph that is only a byline (``本报记者 张三 李四``, ``（文/甲 图/乙）``) gives the author."""
+    if len(paragraph) > 40:
         return None
-    value = _value_after(paragraph, _AUTHOR_LABEL) or paragraph
-    value = value.strip(_CLEAN_VALUE)
-    return re.sub(r"\s+", " ", value) or None
+    simple = simplified_view(paragraph)
+    m = _TEXT_AND_PHOTO.match(simple) or _BYLINE.match(simple)
+    if not m:
+        return None
+    return _names(paragraph[m.start(1):m.end(1)]) or None
 
 
 def lead_reporter(paragraph: str) -> str | None:
-    """``新华社长春10月12日电（记者 张三）…`` at the start of the first paragraph."""
+    """``新华社长春10月12日电（记者 张三）…`` or ``人民网长春4月18日电（张三）…`` at the start."""
     m = _search(_LEAD_REPORTER, paragraph)
     if not m:
         return None
-    return re.sub(r"\s+", " ", paragraph[m.start(1):m.end(1)].strip()) or None
+    group = 1 if m.group(1) else 2
+    return _names(paragraph[m.start(group):m.end(group)]) or None
 
 
 _EDITOR_LINE = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：]")
@@ -305,6 +342,8 @@ _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|＞)\s*")
 
 
 def banmian(line: str) -> str | None:
+    if "版" not in line:
+        return None
     m = _search(_BANMIAN, line)
     return line[m.start():m.end()] if m else None
 

@@ -60,16 +60,25 @@ def is_traditional(text: str, sample: int = 2000) -> bool:
     head = text[:sample]
     if not head:
         return False
-    changed = sum(a != b for a, b in zip(head, to_simplified(head)))
+    simple = to_simplified(head)
+    if simple == head:
+        return False
+    changed = sum(a != b for a, b in zip(head, simple))
     hanzi = sum(1 for c in head if "\u4e00" <= c <= "\u9fff") or 1
     return changed / hanzi > 0.05
 
 
+# The kept punctuation is parked on private-use code points (NFKC leaves those alone) and put
+# back afterwards: two C-level translations instead of a per-character Python loop.
+_PARK = {ord(c): 0xF0000 + i for i, c in enumerate(sorted(_KEEP_FULLWIDTH))}
+_UNPARK = {v: k for k, v in _PARK.items()}
+
+
 def nfkc(text: str) -> str:
     """NFKC (full-width digits and Latin to ASCII) but keep Chinese full-width punctuation."""
-    if not any(c in _KEEP_FULLWIDTH for c in text):
-        return unicodedata.normalize("NFKC", text)
-    return "".join(c if c in _KEEP_FULLWIDTH else unicodedata.normalize("NFKC", c) for c in text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text.translate(_PARK)).translate(_UNPARK)
 
 
 def whitespace(text: str) -> str:

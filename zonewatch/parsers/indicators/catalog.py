@@ -15,6 +15,7 @@ class Indicator:
     name: str
     aliases: tuple[str, ...]
     core: bool
+    generic: bool = False   # 产量, 产值: the text's longer name (玉米产量) is kept as the indicator
 
 
 @cache
@@ -25,7 +26,7 @@ def raw() -> dict:
 
 @cache
 def indicators() -> tuple[Indicator, ...]:
-    return tuple(Indicator(d["name"], tuple(d["aliases"]), bool(d.get("core", True))) for d in raw()["indicator"])
+    return tuple(Indicator(d["name"], tuple(d["aliases"]), bool(d.get("core", True)), bool(d.get("generic", False))) for d in raw()["indicator"])
 
 
 @cache

@@ -38,7 +38,7 @@ PRESENT = re.compile(r"累计|目前|现有|现拥有|拥有|已经|已|截至�
 NOT_UNIT_WORDS = ("所以", "所有", "所属", "台阶", "名称", "名单", "名义", "名列", "名牌", "场所", "场景", "场地",
                   "批准", "批复", "种类", "处理", "处置", "处于", "列入", "列为", "位于", "位置", "位列", "位居",
                   "人民", "人才", "项目", "件事", "家庭", "家乡", "个人", "条件", "条例", "户籍", "台湾", "套餐",
-                  "款项", "座谈", "个月", "个工")
+                  "款项", "座谈", "个月", "个工", "头部", "头雁", "只有", "只是", "只要", "只能")
 # After a money/area amount: 以上/以下 + a noun makes it a class (5000万元以上项目), not a fact.
 THRESHOLD_AFTER = re.compile(r"^(?:(?:以上|以下|及以上|规模以上)(?=[\u4e00-\u9fff])|(?:级|量级)?(?:企业|项目|工程|大项目|产业集群|园区))")
 RANK_BEFORE = re.compile(r"(?:居|位列|列|排名|排|名列|位居|跃居|升至|跃升至|位于|保持|稳居)[^,，;；。]{0,12}$")
@@ -381,6 +381,8 @@ def indicator_of(before: str, m: Mention, previous: str | None) -> str:
                     r"开工|新建|建成|兑现|引进|签约|了)+", "", phrase) or phrase
     hit = catalog.find_indicator(phrase)
     if hit and (len(phrase) - len(hit[1]) <= 2 or phrase.endswith(hit[1])):
+        if hit[2].generic and len(phrase) > len(hit[1]) and phrase.endswith(hit[1]):
+            return phrase  # 玉米产量, 汽车零部件产值: the generic word keeps what it measures
         return hit[2].name
     if len(phrase) >= 3:
         return phrase
@@ -464,6 +466,21 @@ def _present(sent: str, a: int, pos: int, plist: list[periods.Period]) -> bool:
     return bool(hits) and not any(seg <= p.start < pos for p in plist)
 
 
+RUNNING_TOTAL = re.compile(r"累计(?!达到|达|超过|突破|已达|至今)")
+
+
+def _framed_total(sent: str, a: int, pos: int, p: periods.Period, cls: list[tuple[int, int]]) -> bool:
+    """An explicit period leading the sentence frames a running total (累计实现, 累计完成) of the
+    first clause with figures after it: 今年1—8月,一汽-大众累计实现整车销量112.3万辆 is the sum over
+    those months. A stock (累计达到5.8万户) or a total after figures of the period (新增3216户,
+    累计…) stays without a period; so do 目前, 现有."""
+    if p.scope not in ("point", "month") or not _clause_initial(sent, cls, p):
+        return False
+    if not RUNNING_TOTAL.search(sent[a:pos]) or re.search(r"目前|现有|拥有|至今", sent[a:pos]):
+        return False
+    return not re.search(r"\d|[一二两三四五六七八九十百千万亿]+(?:个|项|家|户|人|亿|万)", sent[p.end:a])
+
+
 def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[periods.Period],
               st: _State) -> tuple[str | None, str]:
     """(period, scope) in force at `pos`: one named earlier in the same clause, else a leading
@@ -481,7 +498,8 @@ def period_at(sent: str, pos: int, cls: list[tuple[int, int]], plist: list[perio
     lead = [p for p in plist if p.end <= a and _carries_in_sentence(sent, cls, p)]
     if _present(sent, a, pos, plist):
         dated = [p for p in lead if re.search(r"(?:截至|截止|到)$", sent[max(0, p.start - 2): p.start])
-                 or p.scope == "span" and _clause_initial(sent, cls, p)]   # 五年来,…累计完成
+                 or p.scope == "span" and _clause_initial(sent, cls, p)   # 五年来,…累计完成
+                 or _framed_total(sent, a, pos, p, cls)]   # 今年1—8月,一汽-大众累计实现…
         return (dated[-1].value, dated[-1].scope) if dated else (None, "null")
     if lead:
         last = lead[-1]
@@ -514,7 +532,8 @@ def extract(text: str, published: dt.date | None, default_subject: str | None = 
     pars = paragraphs(text)
     st.title_period = st.doc_period = title_period(pars, published)
     tail = False
-    for par in pars:
+    headline_event = _headline_event_month(pars, published)
+    for i, par in enumerate(pars):
         if FURNITURE_HEAD.match(par):
             tail = True  # a hot list: the rest is headlines, until a real paragraph
             continue
@@ -527,12 +546,30 @@ def extract(text: str, published: dt.date | None, default_subject: str | None = 
             st.doc_period = st.title_period
         st.para_period, st.para_subject, st.para_span = None, None, None
         st.para_event_month = None
+        if i == 0 and headline_event:
+            st.para_event_month = headline_event  # 汽开区秋季重大项目集中签约 …12家企业落子: the event's figures
         speaker = regions.speaker(par)
         if speaker:
             st.para_subject = speaker  # 富晟集团董事长:去年我们实现营业收入…: "we" is the speaker's company
         for sent in sentences(par):
             _sentence(sent, st)
     return _dedup(st.facts)
+
+
+HEADLINE_EVENT = re.compile(r"签约|开工|投产|竣工|落子|落户|落地|集中|仪式|大会|签署|揭牌|开业|举行|召开|启动|开幕|推介|招商")
+
+
+def _headline_event_month(pars: list[str], published: dt.date | None) -> str | None:
+    """A headline about an event (…集中签约 …12家企业落子) takes the month of the event the body dates
+    (9月25日,…签约仪式举行): the first sentence of the first few paragraphs that opens with a day."""
+    if not pars or SENTENCE_END.search(pars[0]) or len(pars[0]) > 60 or not HEADLINE_EVENT.search(pars[0]):
+        return None
+    for par in pars[1:4]:
+        for sent in sentences(par):
+            if DAY_DATE.match(sent) and HEADLINE_EVENT.search(sent):
+                months = [p.value for p in periods.scan(sent, published) if p.scope == "month" and p.start < 8]
+                return months[0] if months else None
+    return None
 
 
 def _sentence(sent: str, st: _State) -> None:
@@ -556,6 +593,7 @@ def _sentence(sent: str, st: _State) -> None:
         event_month = st.para_event_month
     previous_ind: str | None = None
     previous_kind: str | None = None
+    carried_kind: tuple[int, str, bool] | None = None   # (clause start, kind, heads its clause) of the last marker
     series = _series(sent, cls, mentions)
     series_subjects = _series_subjects(sent, cls, mentions, ments)
     for m in mentions:
@@ -581,6 +619,22 @@ def _sentence(sent: str, st: _State) -> None:
         if proj:
             subject = proj
         kind = kinds.classify(before_clause, sent[m.end: b], period, st.published)
+        marker = kinds.marker_kind(before_clause)
+        if carried_kind and carried_kind[0] < a and marker is None:
+            if (not kinds.TARGET_AFTER.match(sent[m.end: b])
+                    and kinds.carries(sent[carried_kind[0]: a], sent[a: m.start])
+                    and (carried_kind[2] or BARE_CONTINUATION.fullmatch(before_clause.strip()))
+                    and not _new_frame(sent, a, m.start, plist, ments, cls)):
+                kind = carried_kind[1]  # 预计全年…将突破1200亿元,增长6%左右: the forecast runs on
+            else:
+                carried_kind = None     # …预计增长7.5%,营业收入达到412亿元: a new statement, reported
+        whole = kinds.marker_kind(sent[a:b])
+        if marker and whole:
+            # not 由预计的2.5%提高到7.2%: a marker bound to its own number. A marker heading its
+            # clause (力争地区生产总值增长6%,固定资产投资增长8%) governs the list of indicators that
+            # follows; one after the indicator (生产总值预计增长7.5%) only bare continuations.
+            first = kinds.first_marker(sent[a:b]) or 0
+            carried_kind = (a, whole, not _has_own_indicator(sent[a: a + first]))
         if m.unit.family == "multiple" and previous_kind and kind == "actual" and not _has_own_indicator(before_clause):
             kind = previous_kind
         rank_like = measure == "rank" or (m.unit.text in ("位", "名") and RANK_CHANGE.search(before_clause))
@@ -622,6 +676,20 @@ def _sentence(sent: str, st: _State) -> None:
             st.facts.append(Fact(subject or "", name, v, "%", v, "%", "share_pct", period, kind, None,
                                  sent[a:b].strip(), True, catalog.canonical(name)))
     _update_carry(sent, cls, plist, ments, st)
+
+
+# A clause that only continues the previous one's statement (增长6%左右, 同比增长19.6%, 占全市的30%).
+BARE_CONTINUATION = re.compile(r"(?:同比|环比|比上年|较上年|比去年|较去年|比上年同期|年均|分别|其中|将|可|有望|再|还|也|均|"
+                               r"约|近|超过|突破|超|逾|达到|达|为|实现|完成|增长|下降|回落|增加|减少|提高|提升|增速|增幅|"
+                               r"占比|占全[市省区国](?:的)?|占|比重|左右|以上|了)*")
+
+
+def _new_frame(sent: str, a: int, pos: int, plist: list[periods.Period], ments: list[regions.Mention],
+               cls: list[tuple[int, int]]) -> bool:
+    """A clause that opens with its own period or names its own subject starts a new statement."""
+    if any(a <= p.start < pos and p.scope != "null" and _clause_initial(sent, cls, p) for p in plist):
+        return True
+    return any(a <= r.start < pos and not r.is_base for r in ments)
 
 
 def _not_bases(sent: str, pos: int, plist: list[periods.Period], measure: str) -> list[periods.Period]:

@@ -43,6 +43,28 @@ def _markers(before: str) -> list[tuple[int, str]]:
     return sorted(out)
 
 
+def marker_kind(before: str) -> str | None:
+    """The kind a marker in `before` gives (the last one), None if there is none."""
+    marks = _markers(before)
+    return marks[-1][1] if marks else None
+
+
+def first_marker(text: str) -> int | None:
+    """Offset of the first marker in `text`."""
+    marks = _markers(text)
+    return marks[0][0] if marks else None
+
+
+# A clause that reports something done (已完成, 目前) does not inherit an earlier clause's 预计/力争.
+ACTUAL_WORDS = re.compile(r"已|目前|现有|实现了|完成了|达到了|截至|截止")
+
+
+def carries(prev_clause: str, clause: str) -> bool:
+    """Does a 预计/力争 of an earlier clause of the sentence govern `clause` (预计全年…将突破1200亿元,
+    增长6%左右)? Not across a semicolon, and not into a clause that states something done."""
+    return not re.search(r"[;；]", prev_clause) and not ACTUAL_WORDS.search(clause)
+
+
 def classify(before: str, after: str, period: str | None, published: dt.date | None) -> str:
     """Kind of a number given the sentence text `before` it and the clause text `after` it."""
     marks = _markers(before)

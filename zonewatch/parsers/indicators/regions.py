@@ -120,22 +120,65 @@ def find_mentions(text: str) -> list[Mention]:
     return out
 
 
-# A company named at the head of a clause and followed by a period or a company figure
-# (长光卫星今年上半年营业收入…, 百克生物上半年实现营收…): companies the catalog does not know.
+# A company named at the head of a clause before its own figure (长光卫星今年上半年营业收入…,
+# 百克生物上半年实现营收…, 长光卫星全年实现营业收入…): companies the catalog does not know. The
+# name must look like a company (see `_company_like`); a product or a crop before 产量/产值
+# (玉米产量, 蔬菜产量) never is one.
+_HEAD_PERIOD = (r"(?:今年|去年|全年|本年|当年|年内|上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|(?:19|20)\d{2}年|"
+                r"\d{1,2}[—\-至]\d{1,2}月|前\d{1,2}个?月|前[二三四五六七八九十]{1,2}个?月|"
+                r"连续[\d一二三四五六七八九十]+年|近[\d一二三四五六七八九十两]+年)")
 COMPANY_HEAD = re.compile(
     r"(?:^|(?<=[,，;；。:：]))\s*(?:其中|特别是|尤其是|另外|此外|同时|而)?[,，]?\s*"
     r"(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{1,9}?"
     r"(?:[-–—](?=[\u4e00-\u9fffA-Za-z])[\u4e00-\u9fffA-Za-z0-9·]{1,8}?)?)"   # 一汽-大众, 华晨-宝马: hyphenated names
-    r"(?=(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|(?:19|20)\d{2}年|\d{1,2}[—\-至]\d{1,2}月|"
-    r"连续[\d一二三四五六七八九十]+年|近[\d一二三四五六七八九十两]+年)?"
-    r"(?:实现|完成)?(?:营业收入|营收|主营业务收入|销量|销售收入|销售额|产值|产量|净利润|利润总额|利润|纳税|交付|出口额|整车销量|整车产量|"
-    r"(?:今年|去年|上半年|下半年|前三季度|[一二三四]季度|(?:19|20)\d{2}年|连续[\d一二三四五六七八九十]+年)))")
-NOT_COMPANY = re.compile(r"工业|产业|企业|行业|经济|项目|投资|消费|外贸|财政|税收|居民|城镇|农村|规上|规模以上|限上|社会|"
+    r"(?=(?P<per>" + _HEAD_PERIOD + r"{0,2})(?:累计|共|已|再次|首次)?(?P<plan>计划|力争|预计|有望|将)?(?:实现|完成)?"
+    r"(?P<what>营业收入|营收|主营业务收入|销售收入|净利润|利润总额|利润|纳税|交付|销售(?!额)|"
+    r"销量|销售额|产值|产量|出口额|整车销量|整车产量|" + _HEAD_PERIOD + r"))")
+# Figures only a company reports: any clause-head name before them is a company.
+COMPANY_ONLY_FIGURE = re.compile(r"营业收入|营收|主营业务收入|销售收入|净利润|利润总额|利润|纳税|交付|销售")
+NOT_COMPANY = re.compile(r"工业|产业|高端|先进|战略|新兴|传统|现代|特色|重点|主导|支柱|企业|行业|经济|项目|投资|消费|外贸|财政|税收|居民|城镇|农村|规上|规模以上|限上|社会|"
                          r"园区|服务业|制造业|品牌|地区|全区|全市|全省|全国|我区|我市|本区|开发区|新区|高新区|经开区|汽开区|"
                          r"统计|部门|政府|局|委|办|厅|院|所|中心|会|站|总|额|率|值|年|月|季|我们|记者|同比|环比|增加值|平均|人均|"
                          r"实现|完成|其中|累计|新增|全年|农业|商品|货物|进出口|零售|批发|住宿|餐饮|交通|房地产|建筑|金融|软件|"
                          r"能源|汽车|整车|零部件|新能源|数字|科技|文化|旅游|医药|医疗|电子|信息|较|比|幅|速|确保|力争|计划|预计|"
                          r"争取|全力|努力|推动|带动|拉动|占|达|将|要|在|是|为|和|与|及|的")
+# The last word of a company's name (长光卫星, 百克生物, 富奥股份, 华阳光电): evidence of a company.
+COMPANY_SUFFIX = re.compile(r"(?:集团|公司|股份|科技|汽车|电子|卫星|生物|光电|光学|医药|药业|制药|机械|装备|材料|智能|"
+                            r"信息|软件|通信|网络|能源|电气|电器|动力|精工|实业|控股|重工|化工|新材|芯|微电子|"
+                            r"半导体|航天|航空|机器人|食品|乳业|农牧|物流|传媒|数码|技术|工业|轨道|客车|交通)$")
+# Company words inside a name that NOT_COMPANY would otherwise refuse (长光科技, 华润医药).
+_SUFFIX_OK = re.compile(r"科技|汽车|电子|医药|能源|信息|软件|工业|交通")
+
+
+def _product_nouns() -> tuple[str, ...]:
+    return tuple(catalog.raw().get("product_nouns", {}).get("words", ()))
+
+
+def _suffixed(name: str) -> bool:
+    suffix = COMPANY_SUFFIX.search(name)
+    return bool(suffix and len(name) > len(suffix.group(0))) or bool(re.search(r"[-–—]", name))
+
+
+def _company_like(m: re.Match[str]) -> bool:
+    """Evidence that a clause-head name is a company: a company suffix, a hyphenated name
+    (一汽-大众), a figure only a company reports (营业收入, 净利润, 纳税), a sale it plans or dates
+    (一汽解放今年计划销售…), or its own dated output (富维安道拓连续5年产值…) - never a product or crop
+    (玉米, 蔬菜, 生猪, 钢材) before 产量/产值."""
+    name, what = m.group("name"), m.group("what")
+    if any(name == w or len(w) > 1 and name.endswith(w) for w in _product_nouns()):
+        return False
+    suffix = COMPANY_SUFFIX.search(name)
+    if suffix and len(name) > len(suffix.group(0)):
+        return True
+    if re.search(r"[-–—]", name):
+        return True
+    if len(name) > 6:
+        return False  # 服务重点车型上市销售: a phrase, not a name
+    if what == "销售":
+        return bool(m.group("per") or m.group("plan"))
+    if COMPANY_ONLY_FIGURE.fullmatch(what):
+        return True
+    return bool(m.group("per")) and what in ("产值", "产量", "销量", "销售额", "出口额", "整车销量", "整车产量")
 
 
 GENERIC_COMPANY = re.compile(r"(?:本|该|我们|我|这家)?(?:集团|公司|企业|厂)")
@@ -147,7 +190,17 @@ def find_companies(text: str) -> list[Mention]:
     regs = None
     for m in COMPANY_HEAD.finditer(text):
         name = m.group("name")
-        if NOT_COMPANY.search(name) or len(name) < 2 or GENERIC_COMPANY.fullmatch(name):
+        if len(name) < 2 or GENERIC_COMPANY.fullmatch(name):
+            continue
+        stem = name[:-2] if _SUFFIX_OK.fullmatch(name[-2:]) else name   # 长光科技: 科技 is the suffix
+        if len(stem) < 2:
+            continue
+        # a name with a company suffix may hold single characters such as 达, 为 (吉达客车); a bare
+        # name may not (…增速达, 全区为)
+        words = [w.group(0) for w in NOT_COMPANY.finditer(stem)]
+        if words and (not _suffixed(name) or any(len(w) > 1 for w in words)):
+            continue
+        if not _company_like(m):
             continue
         if regs is None:
             regs = find_mentions(text)

@@ -30,7 +30,7 @@ def unit_table() -> dict[str, Unit]:
     for w in catalog.raw()["counters"]["words"]:
         table[w] = Unit(w, "count", 1.0, "count")
         for p in ("万", "亿"):
-            if w in ("人", "人次", "户", "家", "个", "件", "台", "套"):
+            if w in ("人", "人次", "户", "家", "个", "件", "台", "套", "头", "只"):   # 12.5万头生猪
                 table[p + w] = Unit(p + w, "count", PREFIXES[p], "count")
     # A bare 亿 / 万亿 is money in economic news (产值超7700亿, 突破千亿大关).
     table["亿"] = Unit("亿元", "CNY", 1e8, "money")

@@ -58,14 +58,13 @@ def between_markers(container, start: str, end: str):
     from copy import deepcopy
 
     from lxml import etree
-    from lxml.html import Element
 
     comments = [c for c in container.iter(etree.Comment)]
     begin = next((c for c in comments if (c.text or "").strip() == start), None)
     if begin is None:
         return None
     finish = next((c for c in comments if (c.text or "").strip() == end and c.getparent() is begin.getparent()), None)
-    box = Element("div")
+    box = etree.Element("div")
     box.text = begin.tail
     node = begin.getnext()
     while node is not None and node is not finish:
@@ -136,4 +135,6 @@ def site_body(spec: SiteSpec, page: Page, f: Fields) -> list[str]:
     paragraphs = generic.paragraphs_from(container, f, frozenset(drop))
     if paragraphs and not f.editor and container.getparent() is not None:
         f.editor = generic.extract_editor(page, f.title, container)
+    if paragraphs and not f.editor:
+        f.editor = f.editor_anywhere
     return paragraphs

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..generic import Fields
+from ..links import TRS_PAGE_SUFFIX
 from . import SiteSpec, parse_with_spec
 
 SPEC = SiteSpec(
@@ -14,6 +15,8 @@ SPEC = SiteSpec(
     body=("#UCAP-CONTENT", "#Zoom", "div.TRS_Editor", "div.xl_con"),
     drop="div.xl_info, div.xl_title",
     title_suffixes=(r"\s*_\s*长春市人民政府\s*$",),
+    pager=("#pagenav", "div.page", "div.pages"),
+    first_page_suffix=TRS_PAGE_SUFFIX,     # TRS: t..._1.html is page 2, canonical is page 1
 )
 
 
