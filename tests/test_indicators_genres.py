@@ -224,3 +224,79 @@ def test_jieba_terms():
 def test_never_raises(junk):
     assert isinstance(extract_facts(junk, D), list)
     assert isinstance(extract_facts(junk, None), list)
+
+
+# ------------------------------------------------------------------ round-C failure classes (invented sentences)
+
+def test_crops_and_products_before_output_are_not_companies():
+    text = ("全年粮食总产量31.4万吨,比上年增产2.2%。其中,水稻产量4.6万吨,增产1.3%;马铃薯产量0.9万吨,减产3.1%。"
+            "蔬菜全年产量6.8万吨。生猪出栏12.5万头。")
+    fs = facts(text, dt.date(2025, 3, 20), default_subject="长春新区")
+    for v in (31.4e4, 4.6e4, 1.3, 0.9e4, -3.1, 6.8e4, 12.5e4):
+        assert find(fs, v)["subject"] == "长春新区", v
+    assert find(fs, 4.6e4)["indicator"] == "水稻产量"
+    assert find(fs, 12.5e4)["measure"] == "count"
+
+
+def test_an_industry_phrase_with_a_company_suffix_word_is_not_a_company():
+    fs = facts("高端装备全年产值突破150亿元。", dt.date(2025, 1, 20), default_subject="长春经开区")
+    assert find(fs, 150e8)["subject"] == "长春经开区"
+
+
+def test_company_figure_with_a_period_between_name_and_verb():
+    fs = facts("长光辰星全年实现营业收入9.4亿元,增长21%。华阳光电今年上半年实现营收3.2亿元。"
+               "吉达客车今年计划销售新能源客车1800台。全区规上工业总产值增长7%。",
+               dt.date(2024, 12, 30), default_subject="长春高新区")
+    assert find(fs, 9.4e8)["subject"] == "长光辰星" and find(fs, 21)["subject"] == "长光辰星"
+    assert find(fs, 3.2e8)["subject"] == "华阳光电"
+    assert find(fs, 1800)["subject"] == "吉达客车" and find(fs, 1800)["kind"] == "target"
+    assert find(fs, 7)["subject"] == "长春高新区"
+
+
+def test_a_long_phrase_before_a_sale_is_not_a_company():
+    fs = facts("服务重点车型上市销售,对86个亿元以上项目落实包保。", dt.date(2024, 3, 1), default_subject="长春汽开区")
+    assert find(fs, 86)["subject"] == "长春汽开区"
+
+
+def test_forecast_runs_on_to_the_bare_clauses_of_its_sentence():
+    fs = facts("预计全年规上工业总产值将突破2100亿元,增长7%左右,连续两年保持两位数以上增长。", dt.date(2025, 7, 20))
+    assert find(fs, 2100e8)["kind"] == "forecast"
+    assert find(fs, 7)["kind"] == "forecast" and find(fs, 7)["qualifier"] == "about"
+
+
+def test_a_heading_target_governs_its_list_of_indicators():
+    fs = facts("下半年,力争固定资产投资增长9%,社会消费品零售总额增长6%。", dt.date(2025, 7, 20))
+    assert find(fs, 9)["kind"] == "target" and find(fs, 6)["kind"] == "target"
+
+
+def test_a_forecast_after_its_indicator_does_not_reach_other_indicators():
+    fs = facts("前10个月,全区地区生产总值预计增长6.2%,软件业务收入达到88亿元,同比增长15.5%;"
+               "实际利用外资下降3%。", dt.date(2024, 11, 25))
+    assert find(fs, 6.2)["kind"] == "forecast"
+    assert find(fs, 88e8)["kind"] == "actual" and find(fs, 15.5)["kind"] == "actual"
+    assert find(fs, -3)["kind"] == "actual"
+
+
+def test_a_forecast_bound_to_a_comparison_base_does_not_carry():
+    fs = facts("去年,全区规上工业总产值增速由预计的3%提高到8.1%,高于全市4个百分点。", dt.date(2025, 2, 10))
+    assert find(fs, 8.1)["kind"] == "actual" and find(fs, 4)["kind"] == "actual"
+
+
+def test_an_explicit_leading_period_frames_a_running_total():
+    fs = facts("今年1—9月,吉达客车累计实现销量3200台,同比增长11%。", dt.date(2025, 10, 15))
+    assert find(fs, 3200)["period"] == "2025-01..2025-09"
+    assert find(fs, 3200)["subject"] == "吉达客车"
+
+
+def test_a_stock_after_the_period_figures_keeps_no_period():
+    fs = facts("1—9月,全区新增市场主体2800户,累计达到4.6万户。", dt.date(2025, 10, 15))
+    assert find(fs, 2800)["period"] == "2025-01..2025-09"
+    assert find(fs, 4.6e4)["period"] is None
+
+
+def test_a_headline_event_figure_takes_the_event_month():
+    text = ("经开区冬季项目集中开工 28个项目总投资96亿元\n"
+            "11月18日,长春经开区冬季重大项目集中开工仪式举行,此次集中开工项目28个,总投资96亿元。")
+    fs = facts(text, dt.date(2024, 11, 19))
+    assert {f["period"] for f in fs if f["norm_value"] in (28, 96e8)} == {"2024-11"}
+    assert len([f for f in fs if f["norm_value"] == 28]) == 2

@@ -149,3 +149,17 @@ def test_held_out_round_c(tmp_path: Path) -> None:
     precision, recall, rates = _own(tmp_path, {"C"})
     assert precision >= HELD_OUT_FLOOR and recall >= HELD_OUT_FLOOR
     assert rates["subject"] >= HELD_OUT_FLOOR and rates["kind"] >= HELD_OUT_FLOOR
+
+
+# Round D: four texts (a county-level bulletin with 产量/出栏 lines, a company-heavy 长春新区 story with
+# 全年/上半年 figures, a forecast-heavy mid-year outlook, a traditional-character interview) written and
+# labelled by hand after the round-D fixes (crops are not companies, 全年 between a company and its
+# verb, 预计 carrying to bare clauses, an explicit period over 累计, a headline dated by its event), then
+# scored once with the extractor frozen. First run: P 0.991 R 0.991 (113/114 core, 117 produced)
+# subject 0.983 kind 0.991 qualifier 1.000 - the honest held-out figure. Its misses (a company named
+# after 预计三季度 mid-clause, 预计…将新增 read as a target, 提高到11% of a growth rate read as a share)
+# are left unfixed; the floor only guards the texts.
+def test_held_out_round_d(tmp_path: Path) -> None:
+    precision, recall, rates = _own(tmp_path, {"D"})
+    assert precision >= HELD_OUT_FLOOR and recall >= HELD_OUT_FLOOR
+    assert rates["subject"] >= HELD_OUT_FLOOR and rates["kind"] >= HELD_OUT_FLOOR
