@@ -48,6 +48,10 @@ def _load():
         userdict = resources.files(__package__).joinpath("userdict.txt")
         with resources.as_file(userdict) as path:
             tokenizer.load_userdict(str(path))
+        # Regions, indicators and companies of the indicator catalog stay whole words too.
+        from zonewatch.parsers.indicators.catalog import jieba_terms
+        for word, tag in jieba_terms():
+            tokenizer.add_word(word, tag=tag)
         tfidf = jieba.analyse.TFIDF()
         tfidf.tokenizer = tokenizer
         tfidf.stop_words = set(tfidf.stop_words) | STOP_WORDS
