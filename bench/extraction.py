@@ -24,6 +24,9 @@ never tuned on):
   p/s set    pages per second per core (CPU time) on the labelled pages
   p/s 100KB  pages per second per core on generated ~100 KB pages (bench/parse_speed.py)
 
+Splits: all, tune, heldout, and each held-out round (heldout-r1: h_* pages, heldout-r2: h2_*
+pages, marked ``"round": 2`` in their truth; each round was scored once with the code frozen).
+
 zonewatch is timed on parse + normalise (``with_keywords=False``); jieba keywords are
 timed separately in bench/parse_speed.py --keywords.
 """
@@ -64,6 +67,11 @@ class Case:
     kind: str
     truth: dict
     pages: list[tuple[str, str]]        # (decoded text, url)
+    round: int = 0                      # held-out round (1: h_*, 2: h2_*); 0 for tuning pages
+
+    @property
+    def splits(self) -> list[str]:
+        return [self.split] + ([f"heldout-r{self.round}"] if self.split == "heldout" else [])
 
 
 @dataclass
@@ -88,7 +96,8 @@ def load_cases() -> list[Case]:
             source = source_for_url(url)
             text, _codec = decode_html(raw, http_charset=None, hint=source.encoding if source else None)
             pages.append((text, url))
-        cases.append(Case(path.stem, truth["split"], truth["kind"], truth, pages))
+        rnd = truth.get("round", 1) if truth["split"] == "heldout" else 0
+        cases.append(Case(path.stem, truth["split"], truth["kind"], truth, pages, rnd))
     return cases
 
 
@@ -177,6 +186,9 @@ TOOLS = {
     "readability": run_readability,
 }
 HAS_SOURCE = {"zonewatch"}
+# Printed splits: every page, the tuning pages, all held-out pages, then each held-out round
+# (round 1: the h_* pages; round 2: the h2_* pages, written after round 1's misses were fixed).
+SPLITS = ("all", "tune", "heldout", "heldout-r1", "heldout-r2")
 HAS_EDITOR = {"zonewatch"}
 HAS_AUTHOR = {"zonewatch", "trafilatura", "gne"}
 HAS_DATE = {"zonewatch", "trafilatura", "gne"}
@@ -325,7 +337,8 @@ def main() -> None:
     args = ap.parse_args()
 
     cases = load_cases()
-    print(f"{len(cases)} articles ({sum(c.split == 'heldout' for c in cases)} held out, "
+    print(f"{len(cases)} articles ({sum(c.split == 'heldout' for c in cases)} held out in "
+          f"{len({c.round for c in cases if c.round})} rounds, "
           f"{sum(c.kind == 'generic' for c in cases)} on sites without a site parser), "
           f"{sum(len(c.pages) for c in cases)} pages")
     big = []
@@ -341,24 +354,27 @@ def main() -> None:
     speeds: dict[str, tuple[float, float]] = {}
     for tool, fn in TOOLS.items():
         fn(cases[0].pages)                              # warm-up (imports, models)
-        by_split = {"all": Score(), "tune": Score(), "heldout": Score()}
+        by_split = {name: Score() for name in SPLITS}
         for case in cases:
             r = fn(case.pages)
             by_split["all"].add(case, r)
-            by_split[case.split].add(case, r)
+            for split in case.splits:
+                by_split[split].add(case, r)
         scores[tool] = by_split
         if not args.no_speed:
             speeds[tool] = (speed(fn, [c.pages for c in cases]), speed(fn, big))
 
-    head = (f"{'tool':12s} {'split':8s} {'n':>3s} {'title':>6s} {'minute':>6s} {'来源':>5s} {'author':>6s} "
+    head = (f"{'tool':12s} {'split':10s} {'n':>3s} {'title':>6s} {'minute':>6s} {'来源':>5s} {'author':>6s} "
             f"{'no-editor':>9s} {'swapped':>7s} {'ends':>6s} {'F1':>6s} {'p/s set':>8s} {'p/s 100KB':>9s}")
     print(head)
     print("-" * len(head))
-    for split in ("all", "tune", "heldout"):
+    for split in SPLITS:
         for tool in TOOLS:
             s = scores[tool][split]
+            if not s.n:
+                continue
             sp = speeds.get(tool)
-            print(f"{tool:12s} {split:8s} {s.n:3d} {pct(s.title, s.n)} "
+            print(f"{tool:12s} {split:10s} {s.n:3d} {pct(s.title, s.n)} "
                   f"{pct(s.minute, s.n) if tool in HAS_DATE else '   n/a'} "
                   f"{pct(s.source, s.source_n) if tool in HAS_SOURCE else '   n/a'} "
                   f"{pct(s.author, s.author_n) if tool in HAS_AUTHOR else '   n/a'}    "

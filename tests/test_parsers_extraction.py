@@ -4,6 +4,8 @@ Pages live in ``tests/data/extraction/pages`` (stored in the encoding their site
 one truth JSON per article next to them (written by hand: title, published minute or day,
 来源, author, editor, every body paragraph).  ``split`` is ``tune`` (the parsers were
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
+Held-out pages come in rounds: ``h_*`` (round 1) and ``h2_*`` (``"round": 2``, written after
+round 1's misses were fixed); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -53,7 +55,8 @@ def test_the_set_is_big_enough():
     cases = [load_case(p) for p in CASES]
     assert len(cases) >= 40
     assert sum(c["kind"] == "generic" for c in cases) >= 15
-    assert sum(c["split"] == "heldout" for c in cases) >= 12
+    assert sum(c["split"] == "heldout" for c in cases) >= 24
+    assert sum(c["split"] == "heldout" and c.get("round") == 2 for c in cases) >= 12
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -61,13 +64,20 @@ def test_the_set_is_big_enough():
 
 # Fields the parsers get wrong on held-out pages, as measured when those pages were written
 # (the code was not changed for them afterwards).  Kept exact so a fix, or a new miss, shows.
-KNOWN_HELDOUT_MISSES = {
-    "h_ccrb": {"title"},              # 长春日报 paper page: <h2> under a non-standard header; took <title>
-    "h_copy": {"author", "body"},     # 作者：佚名 ("anonymous") taken as a name; 标签 line kept in the body
-    "h_jingyue": {"author"},          # 作者 in a <span> after the date span: not read
-    "h_jlrb": {"author"},             # "本报记者 吕丹 通讯员 王静": the second role word kept
-    "h_wechat": {"source"},           # a photo credit "图片来源：长春新区" read as the 来源
-    "h_xinhua_old": {"body"},         # "【纠错】 责任编辑：…" trailer inside #p-detail kept
+# Round 1 (h_*): all six misses measured when these pages were written are fixed since (paper
+# <title>, 佚名 as author, 标签 line, author span after the date, role word kept, 图片来源 read
+# as 来源, 【纠错】 editor trailer), each by a general rule with a unit test in test_parsers_units.
+# Round 2 (h2_*, ``"round": 2``): written after those fixes, truth by hand before any run, scored
+# once with the parsers frozen; these are that run's misses, left unfixed on purpose.
+KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
+    "h2_big5_gate": {"published"},        # 成文日期 (11-06) in the 信息公开 table read before 发布日期 (11-08)
+    "h2_ccxq": {"source", "author", "body"},   # unlabelled 来源 span; "（新区融媒体中心记者 孙悦）" byline kept in body
+    "h2_county_rmt": {"author"},          # "作者：融媒记者 张鹏" -> "融媒 张鹏" (融媒 left of the role word kept)
+    "h2_jlxinhua": {"body"},              # centred caption "…（资料照片）。新华社发" after an image kept
+    "h2_trs_old": {"title"},              # title only in <td><font><b>, <title> a site name: null (not wrong)
+    "h2_urldate": {"title"},              # title in <h3>; <title> "…-长春经济技术开发区" suffix not cut
+    "h2_wechat": {"author", "editor", "body"},  # "文｜李文 图｜陈晨", "编辑 | 张雪": pipe labels unread, lines kept;
+                                          # 往期推荐 and 点击“在看” kept in the body
 }
 
 

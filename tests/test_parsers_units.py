@@ -204,3 +204,55 @@ def test_keywords_use_the_user_dictionary():
     assert "长春汽开区" in words and "规上工业总产值" in words and "一汽解放" in words
     assert "百分之十二" not in words and len(words) <= 10
     assert keywords.keywords("") == []
+
+
+# --- round-1 held-out failure classes, one general rule each ---------------------------------
+
+@pytest.mark.parametrize("line", [
+    "图片来源：长春新区", "圖片來源：長春新區", "视频来源：吉林卫视", "数据来源：长春市统计局", "资料来源：网络",
+])
+def test_picture_and_data_credits_are_not_the_source(line):
+    assert md.source_from_line(line) is None
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("2022-10-13 10:21 來源：人民網 作者：佚名", None),
+    ("作者：admin", None),
+    ("作者：本站", None),
+    ("作者：未知  来源：本站", None),
+    ("来源：净月区文旅局发布时间：2024-06-19 09:40作者：钱雨桐", "钱雨桐"),
+    ("本报记者 吕丹 通讯员 王静", "吕丹 王静"),
+    ("记者 张三 实习生 李四", "张三 李四"),
+    ("作者：通讯员 王五", "王五"),
+])
+def test_author_placeholders_roles_and_glued_labels(line, expected):
+    assert md.author_from_line(line) == expected
+
+
+def test_byline_role_words_split_names():
+    assert md.byline_author("本报记者 吕丹 通讯员 王静") == "吕丹 王静"
+    assert md.byline_author("（作者：佚名）") is None
+
+
+@pytest.mark.parametrize("line", ["标签：长春 经开区", "標籤：長春 經開區", "关键词：项目建设", "【纠错】", "Tags: 长春"])
+def test_tag_and_correction_lines_are_furniture(line):
+    assert generic.is_boilerplate_line(line)
+
+
+def test_editor_trailer_after_furniture():
+    assert md.is_editor_line("【纠错】 责任编辑： 张樵苏")
+    assert md.editor_from_line("【纠错】 责任编辑： 张樵苏") == "张樵苏"
+
+
+def test_paper_pages_prefer_the_headline_over_the_page_title():
+    assert md.pick_title(["经开区外贸进出口增长两成"], "长春日报数字报刊", {}) == "经开区外贸进出口增长两成"
+    assert md.pick_title(["长春日报", "经开区外贸增长"], "长春日报", {}, paper=True) == "经开区外贸增长"
+    assert md.pick_title(["政务动态"], "吉林省推进数字政府建设", {}) == "吉林省推进数字政府建设"
+    assert md.is_paper_page("http://rb.changchunews.com/ccrb/html/2025-04/15/content_3345678.htm", None)
+
+
+def test_a_site_name_is_never_the_title():
+    assert md.pick_title([], "双阳区人民政府", {}) is None
+    assert md.pick_title(["长春日报"], "长春日报数字报刊", {}) is None
+    assert md.pick_title([], "长春建设城市物联网", {}) == "长春建设城市物联网"
+    assert md.looks_like_site_name("中国吉林网") and md.looks_like_site_name("吉林省人民政府门户网站")

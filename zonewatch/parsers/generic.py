@@ -110,8 +110,9 @@ def headings(root, limit: int = 12) -> list[str]:
 
 def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: bool = True) -> str | None:
     found = heading_elements(page.root)
-    title = md.pick_title([t for t, _ in found], page_title(page.root), page.metas, suffixes,
-                          trust_page_title=trust_page_title)
+    in_title = page_title(page.root)
+    title = md.pick_title([t for t, _ in found], in_title, page.metas, suffixes,
+                          trust_page_title=trust_page_title, paper=md.is_paper_page(page.url, in_title))
     if title and page.title_el is None:
         page.title_el = next((el for t, el in found if t == title), None)
     return title
@@ -206,8 +207,9 @@ def template_author(page: Page) -> str | None:
     if el is None:
         return None
     text = md.clean_title(raw_text(el))
-    if text and 2 <= len(text) <= 20 and md.date_from_text(text) is None and not re.search(r"\d{3}", text):
-        return text
+    if (text and 2 <= len(text) <= 20 and md.date_from_text(text) is None and not re.search(r"\d{3}", text)
+            and not md.is_placeholder_author(text)):
+        return md.split_roles(text)
     return None
 
 

@@ -25,7 +25,7 @@ Dated = tuple[datetime, str]   # (tz-aware datetime, "minute" | "day")
 # traditional forms are collected at import so simplified_view can skip lines without any.
 LABEL_CHARS = ("来源信息本文稿件文章新闻消息作者责任编辑编辑记者通讯员摄影发布发表更新上传时间日期浏览点击阅读字号字体"
                "分享让更多人看到热门热点排行推荐相关链接延伸猜你喜欢返回顶部进入专题打印本页关闭窗口扫一扫微信上下篇页"
-               "版权所有您当前的位置现在所在首页正文内容网频道政府报第版审核校对值班撰稿撰文图")
+               "版权所有您当前的位置现在所在首页正文内容网频道政府报第版审核校对值班撰稿撰文图标签关键词纠错收藏实习生片据料像")
 
 
 @cache
@@ -35,7 +35,7 @@ def _trigger() -> re.Pattern[str]:
     s2t = opencc.OpenCC("s2t")
     variants = {t for t in s2t.convert(LABEL_CHARS) + opencc.OpenCC("s2tw").convert(LABEL_CHARS)
                 if t not in LABEL_CHARS}
-    variants |= set("來責編輯記時間發佈讓熱門頂號體擊進專題關閉頁網頻報訊閱讀權現當內審對撰圖")
+    variants |= set("來責編輯記時間發佈讓熱門頂號體擊進專題關閉頁網頻報訊閱讀權現當內審對撰圖標籤鍵詞錯據")
     t2s = opencc.OpenCC("t2s")
     variants = {c for c in variants if t2s.convert(c) != c}    # only characters simplified text lacks
     return re.compile("[" + re.escape("".join(sorted(variants))) + "]")
@@ -163,7 +163,9 @@ def pick_date(candidates: list[Dated | None]) -> Dated | None:
 
 # --- labelled values: 来源, author, editor --------------------------------------------------
 
-_SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源)\s*[:：]\s*")
+# "图片来源：" / "视频来源：" / "数据来源：" / "资料来源：" credit a picture or a figure, not the article.
+_NOT_SOURCE = r"(?<![图片频据料像])"
+_SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|" + _NOT_SOURCE + r"来源)\s*[:：]\s*")
 _VALUE_STOP = re.compile(
     r"\s*[|｜]|\u3000|\s{2,}|\n|"
     r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
@@ -214,11 +216,44 @@ def source_from_line(line: str) -> str | None:
     return None
 
 
+# Author fields that name nobody: placeholders of CMS templates and the site itself.
+_NO_AUTHOR = re.compile(
+    r"^(?:佚名|匿名|未知|不详|无|暂无|本站|本网|本台|本刊|本报|网站|网络|网友|小编|管理员|系统管理员|编辑部|"
+    r"原创|转载|综合|admin(?:istrator)?|system|root|editor|webmaster|user|guest|unknown|anonymous|null|none|n/?a)$",
+    re.I)
+# Role words between names of one byline ("吕丹 通讯员 王静", "张三 实习生 李四"): not names.
+_ROLE_WORD = re.compile(r"\s*(?:本报|特约|见习)?(?:记者|通讯员|实习生|实习记者)\s*[:：]?\s*")
+_AUTHOR_STOP = re.compile(_VALUE_STOP.pattern.replace("本报记者|记者|通讯员|", ""))
+
+
+def is_placeholder_author(value: str | None) -> bool:
+    """``佚名``, ``本站``, ``admin`` …: an author field that names nobody."""
+    return bool(value) and bool(_NO_AUTHOR.match(simplified_view(value.strip())))
+
+
+def split_roles(value: str) -> str:
+    """Names of a byline with the role words between them removed, one space apart."""
+    simple = simplified_view(value)
+    parts, pos = [], 0
+    for m in _ROLE_WORD.finditer(simple):
+        parts.append(value[pos:m.start()])
+        pos = m.end()
+    parts.append(value[pos:])
+    return re.sub(r"\s+", " ", " ".join(p.strip() for p in parts if p.strip()))
+
+
 def author_from_line(line: str, *, colon_only: bool = False) -> str | None:
-    """作者/记者/文/通讯员 bylines; ``colon_only`` insists on 作者：-style labels (for long lines)."""
-    value = _value_after(line, _AUTHOR_COLON_LABEL if colon_only else _AUTHOR_LABEL)
-    if value and _NAME.match(value) and not _search(_EDITOR_LABEL, value):
-        return re.sub(r"\s+", " ", value)
+    """作者/记者/文/通讯员 bylines; ``colon_only`` insists on 作者：-style labels (for long lines).
+
+    A 作者：-style label is read wherever it stands (also glued to a date, ``09:40作者：某``);
+    role words inside the value split names; placeholders (``佚名``, ``admin``) are no author."""
+    labels = (_AUTHOR_COLON_LABEL,) if colon_only else (_AUTHOR_LABEL, _AUTHOR_COLON_LABEL)
+    for label in labels:
+        value = _value_after(line, label, _AUTHOR_STOP)
+        if value:
+            value = split_roles(value)
+        if value and _NAME.match(value) and not _search(_EDITOR_LABEL, value) and not is_placeholder_author(value):
+            return value
     return None
 
 
@@ -244,8 +279,9 @@ _LEAD_REPORTER = re.compile(
     r"|电\s*[(（]\s*(?:(?:本报|特约)?记者\s*[:：]?\s*)?" + _NAMES + r"\s*[)）])")
 
 
-def _names(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip())
+def _names(text: str) -> str | None:
+    value = split_roles(text.strip())
+    return None if is_placeholder_author(value) else value
 
 
 def byline_author(paragraph: str) -> str | None:
@@ -268,8 +304,10 @@ def lead_reporter(paragraph: str) -> str | None:
     return _names(paragraph[m.start(group):m.end(group)]) or None
 
 
-_EDITOR_LINE = re.compile(r"^[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：]")
-_SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|来源)\s*[:：]")
+# A trailer may open with page furniture: "【纠错】 责任编辑：…", "[打印] [关闭] 编辑：…".
+_FURNITURE = r"(?:[【\[]\s*(?:纠错|打印|关闭|收藏|分享|返回顶部|关闭窗口|打印本页)\s*[】\]]\s*)*"
+_EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：]")
+_SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源)\s*[:：]")
 
 
 def is_editor_line(text: str) -> bool:
@@ -308,9 +346,39 @@ def strip_site_suffix(title: str | None, patterns: tuple[str, ...] = ()) -> str 
     return title or None
 
 
+# A <title> that only names the site or the paper ("长春日报数字报刊", "吉林省人民政府门户网站").
+_SITE_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fffA-Za-z·\s]{0,14}?(?:数字报刊?|电子报刊?|电子版|数字版|报刊|日报|晚报|早报|商报|时报|报社|"
+    r"新闻网|信息网|门户网|政务网|政府网|网站|门户网站|人民政府|管委会|管理委员会|频道|官网|首页|客户端|融媒体中心|之窗)"
+    r"|[\u4e00-\u9fffA-Za-z·]{1,5}网)$")
+# Newspaper page URLs and <title>s: their <title> is the paper's name, the headline is in the page.
+_PAPER_URL = re.compile(r"/(?:html/\d{4}-\d{2}/\d{2}/content_|pc/paper/|paper/|epaper/|szb/|dzb/|e?paper\d*/)|[./](?:epaper|szb|dzb|paper|rb)\.", re.I)
+_PAPER_TITLE = re.compile(r"数字报|电子报|电子版|数字版|报刊|版面")
+
+
+def looks_like_site_name(text: str | None) -> bool:
+    return bool(text) and len(text) <= 20 and bool(_SITE_NAME.match(simplified_view(text)))
+
+
+def is_paper_page(url: str, page_title: str | None) -> bool:
+    return bool(_PAPER_URL.search(url or "")) or bool(page_title and _PAPER_TITLE.search(simplified_view(page_title)))
+
+
 def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str],
-               suffixes: tuple[str, ...] = (), *, trust_page_title: bool = True) -> str | None:
-    """Title by agreement: the longest heading that the page/og title contains (or vice versa)."""
+               suffixes: tuple[str, ...] = (), *, trust_page_title: bool = True, paper: bool = False) -> str | None:
+    """Title by agreement: the longest heading that the page/og title contains (or vice versa).
+
+    Without agreement the (suffix-stripped) page title wins, unless it only names the site or
+    the page is a newspaper page (``paper``): then the first heading that is not a site name."""
+    if page_title and (paper or looks_like_site_name(strip_site_suffix(page_title, suffixes))):
+        real = [clean_title(h) for h in headings]
+        real = [h for h in real if h and 6 <= len(h) <= 200 and not looks_like_site_name(h)]
+        meta_titles = [clean_title(r) for r in (metas.get("og:title"), metas.get("articletitle")) if r]
+        meta_titles = [r for r in meta_titles if r and len(r) >= 4 and not looks_like_site_name(r)]
+        refs = meta_titles + [clean_title(page_title)]
+        agreeing = any(r and (h in r or r in h) for h in real for r in refs)
+        if real and not agreeing and not meta_titles:     # a real og:title decides by agreement below
+            return real[0]
     refs = [metas.get("og:title"), metas.get("articletitle"), metas.get("title")]
     if trust_page_title:
         refs.append(page_title)
@@ -318,18 +386,18 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
     stripped = [strip_site_suffix(r, suffixes) for r in refs]
     agreeing = []
     for h in (clean_title(h) for h in headings):
-        if not h or len(h) < 4 or len(h) > 200:
+        if not h or len(h) < 4 or len(h) > 200 or looks_like_site_name(h):
             continue
         if any(h in r for r in refs) or any(s and len(s) >= 4 and s in h for s in stripped):
             agreeing.append(h)
     if agreeing:
         return max(agreeing, key=len)
-    for s in stripped:
-        if s and len(s) >= 4:
+    for s in stripped:                  # a <title> naming only the site is no title: rather null
+        if s and len(s) >= 4 and not looks_like_site_name(s):
             return s
     for h in headings:
         h = clean_title(h)
-        if h and len(h) >= 4:
+        if h and len(h) >= 4 and not looks_like_site_name(h):
             return h
     return None
 

@@ -89,7 +89,8 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
     if spec.source:
         f.source_name = _text(root, spec.source)
     if spec.author:
-        f.author = _text(root, spec.author)
+        author = _text(root, spec.author)
+        f.author = md.split_roles(author) if author and not md.is_placeholder_author(author) else None
     if spec.editor:
         for line in _lines(root, spec.editor):
             f.editor = md.editor_from_line(line)
