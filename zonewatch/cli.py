@@ -64,27 +64,38 @@ def cmd_demo(args) -> int:
     return 0 if report.status == "completed" else 1
 
 
+def _run_flow(start) -> int:
+    """Run a flow; a warehouse busy with another run is a one-line refusal (exit 3), not a traceback."""
+    from zonewatch.warehouse import WarehouseLocked
+    try:
+        report = start()
+    except WarehouseLocked as exc:
+        print(f"zonewatch: refused: {exc}", file=sys.stderr)
+        return 3
+    print(report.summary())
+    return 0 if report.status == "completed" else 1
+
+
 def cmd_crawl(args) -> int:
     from zonewatch.flows.crawl import crawl
-    report = crawl(sources=args.source or None, as_of=args.as_of, warehouse=args.warehouse,
-                mirror=args.mirror, delay=args.delay, max_list_pages=args.max_list_pages)
-    print(report.summary())
-    return 0
+    return _run_flow(lambda: crawl(sources=args.source or None, as_of=args.as_of, warehouse=args.warehouse,
+                                   mirror=args.mirror, delay=args.delay, max_list_pages=args.max_list_pages,
+                                   **({"recheck_days": args.recheck_days} if args.recheck_days is not None else {})))
 
 
 def cmd_backfill(args) -> int:
     from zonewatch.flows.backfill import backfill
-    report = backfill(since=args.since, until=args.until, sources=args.source or None, warehouse=args.warehouse,
-                   mirror=args.mirror, delay=args.delay)
-    print(report.summary())
-    return 0
+    if args.since > args.until:
+        print(f"zonewatch: backfill range is empty: --since {args.since} is after --until {args.until}",
+              file=sys.stderr)
+        return 2
+    return _run_flow(lambda: backfill(since=args.since, until=args.until, sources=args.source or None,
+                                      warehouse=args.warehouse, mirror=args.mirror, delay=args.delay))
 
 
 def cmd_reparse(args) -> int:
     from zonewatch.flows.reparse import reparse
-    report = reparse(sources=args.source or None, since=args.since, warehouse=args.warehouse)
-    print(report.summary())
-    return 0
+    return _run_flow(lambda: reparse(sources=args.source or None, since=args.since, warehouse=args.warehouse))
 
 
 def cmd_parse(args) -> int:
@@ -123,9 +134,15 @@ def cmd_snapshots(args) -> int:
 def cmd_runs(args) -> int:
     from zonewatch.warehouse import Warehouse
     with Warehouse.open_for_read(_warehouse(args)) as wh:
-        columns, rows = wh.sql(
-            "SELECT run_id, flow, status, started_at, pages_fetched, pages_failed, articles_new, "
-            "articles_updated, facts, snapshot_id FROM runs ORDER BY started_at DESC")
+        if args.failures:
+            columns, rows = wh.sql("SELECT url, source_id, state, attempts, error_kind, status, error, "
+                                   "last_failed_at FROM failures")
+        else:
+            columns, rows = wh.sql(
+                "SELECT run_id, flow, status, started_at, round(duration_s, 1) AS duration_s, pages_fetched, "
+                "pages_not_modified, pages_failed, errors_by_kind AS failed_by_reason, articles_new, "
+                "articles_updated, articles_parsed, articles_skipped, facts, bytes, failures_queued, failures_given_up, snapshot_id "
+                "FROM runs ORDER BY started_at DESC" + (f" LIMIT {int(args.limit)}" if args.limit else ""))
     _print_table(columns, rows, args.format)
     return 0
 
@@ -134,6 +151,32 @@ def cmd_mirror(args) -> int:
     from zonewatch.flows.demo import serve_mirror
     serve_mirror(Path(args.out), seeds=args.seeds, port=args.port)
     return 0
+
+
+def cmd_search(args) -> int:
+    from zonewatch.warehouse.search import search
+    hits = search(_warehouse(args), args.query, since=args.since, source=args.source or None, limit=args.limit)
+    if args.json:
+        for h in hits:
+            print(json.dumps(h.to_json(), ensure_ascii=False))
+        return 0
+    rows = [(i, round(h.score, 2), h.published.date().isoformat() if h.published else None, h.source_id,
+             h.title, " ".join(h.keywords[:5]), h.snippet) for i, h in enumerate(hits, 1)]
+    _print_table(["rank", "score", "date", "source", "title", "keywords", "snippet"], rows, "table", max_width=70)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from zonewatch.report import write_report
+    summary = write_report(_warehouse(args), args.subject, args.indicator, args.out)
+    print(f"wrote {summary.path}: {summary.subject}, {summary.charts} series charted, {summary.values} values "
+          f"({summary.conflicts} in conflict), warehouse snapshot {summary.snapshot_id}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from zonewatch.doctor import main as doctor
+    return doctor(_warehouse(args))
 
 
 def _warehouse(args) -> Path:
@@ -168,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch_opts(sp)
     sp.add_argument("--as-of", type=_date, help="crawl as of this day (default today in Asia/Shanghai)")
     sp.add_argument("--max-list-pages", type=int, help="list pages to walk per entry URL")
+    sp.add_argument("--recheck-days", type=int,
+                    help="re-check loaded articles published this many days before --as-of (default 30)")
 
     sp = add("backfill", cmd_backfill, "load the articles published in a date range")
     fetch_opts(sp)
@@ -195,13 +240,31 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("snapshots", cmd_snapshots, "list the warehouse snapshots with their commit messages")
     table_opts(sp)
 
-    sp = add("runs", cmd_runs, "list flow runs with their counts")
+    sp = add("runs", cmd_runs, "list flow runs with their counts (--failures: the pages failing or given up on)")
+    sp.add_argument("--failures", action="store_true",
+                    help="list the failure queue instead: pages being retried and pages given up on")
+    sp.add_argument("--limit", type=int, help="only the latest N runs")
     table_opts(sp)
 
     sp = add("mirror", cmd_mirror, "build the offline mirror into a directory and serve it until interrupted")
     sp.add_argument("out")
     sp.add_argument("--seeds")
     sp.add_argument("--port", type=int, default=0)
+
+    sp = add("search", cmd_search, "full-text search of the articles (Chinese words, simplified or traditional)")
+    sp.add_argument("query", help="words separated by spaces; an article must contain every one")
+    sp.add_argument("--since", type=_date, help="only articles published on or after this day")
+    sp.add_argument("--source", action="append", help="only this source id (repeatable)")
+    sp.add_argument("--limit", type=int, default=20, help="at most this many articles (default 20)")
+    sp.add_argument("--json", action="store_true", help="one JSON object per article instead of a table")
+
+    sp = add("report", cmd_report, "write an HTML page charting a subject's indicator series")
+    sp.add_argument("--subject", required=True, help="region or company, e.g. 长春汽开区 (aliases such as 汽开区 work)")
+    sp.add_argument("--indicator", help="only this indicator, e.g. 地区生产总值 (or as articles name it: GDP)")
+    sp.add_argument("--out", default="report.html", help="the HTML file to write (default report.html)")
+
+    add("doctor", cmd_doctor, "check the configuration (catalog, data path, archive, Prefect API, extensions), "
+                              "one line per check")
     return p
 
 

@@ -24,8 +24,18 @@ class Settings:
     max_list_pages: int | None = None   # None: each source's own limit
 
     @property
+    def location(self):
+        """Catalog, data path and archive of the warehouse, from the environment
+        (``ZONEWATCH_CATALOG``, ``ZONEWATCH_DATA_PATH``, ``ZONEWATCH_ARCHIVE``, ``ZONEWATCH_S3_*``);
+        see ``zonewatch.warehouse.location``."""
+        from zonewatch.warehouse.location import resolve
+        return resolve(self.warehouse)
+
+    @property
     def archive(self) -> Path:
-        return self.warehouse / "archive"
+        """The WARC archive directory: ``$ZONEWATCH_ARCHIVE``, default ``<warehouse>/archive``."""
+        value = os.environ.get("ZONEWATCH_ARCHIVE")
+        return Path(value).expanduser().resolve() if value else self.warehouse / "archive"
 
     def with_(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}

@@ -12,20 +12,19 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from zonewatch import pipeline
 from zonewatch.flows.report import RunReport
-from zonewatch.flows.run import crawl_sources, current_run_id, select_sources
+from zonewatch.flows.run import crawl_sources, current_run_id, run_guard, select_sources
+from zonewatch.flows.tasks import task_runner
 from zonewatch.settings import Settings
-from zonewatch.warehouse import run_lock
 
 # Pagination depth a backfill may walk per entry URL; the walk stops earlier once a list
 # page holds only articles older than the range.
 BACKFILL_LIST_PAGES = 200
 
 
-@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)
+@flow(name="backfill", task_runner=task_runner(8), log_prints=True)
 def backfill(since: date, until: date, sources: list[str] | None = None, warehouse: str | None = None,
              mirror: str | None = None, delay: float | None = None) -> RunReport:
     """Load the articles published from ``since`` to ``until`` (inclusive) of the chosen sources."""
@@ -36,7 +35,7 @@ def backfill(since: date, until: date, sources: list[str] | None = None, warehou
     days = (until - since).days + 1
     report = RunReport(current_run_id(), "backfill",
                        {"sources": [s.id for s in chosen], "since": since.isoformat(), "until": until.isoformat()})
-    with run_lock(settings.warehouse, report.run_id, report.flow):
+    with run_guard(settings, report, chosen):
         crawl_sources(report, settings, chosen,
                       entry_urls={s.id: s.entry_urls(until, lookback_days=days) for s in chosen},
                       max_list_pages={s.id: BACKFILL_LIST_PAGES for s in chosen},

@@ -5,16 +5,14 @@ from datetime import date, datetime, time, timezone
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from zonewatch import pipeline
 from zonewatch.fetch.replay import ArchiveReplay
 from zonewatch.flows.report import RunReport
-from zonewatch.flows.run import current_run_id, load_snapshot, select_sources
-from zonewatch.flows.tasks import batches
+from zonewatch.flows.run import current_run_id, load_snapshot, run_guard, select_sources
+from zonewatch.flows.tasks import batches, task_runner
 from zonewatch.settings import Settings
 from zonewatch.sources import Source, load_sources
-from zonewatch.warehouse import run_lock
 
 
 @task(name="reparse-articles", task_run_name="reparse-{source.id}-{batch_no}", cache_policy=NO_CACHE)
@@ -24,7 +22,7 @@ def reparse_batch_task(replay: ArchiveReplay, source: Source, urls: list[str], b
     return outcomes
 
 
-@flow(name="reparse", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=True)
+@flow(name="reparse", task_runner=task_runner(4), log_prints=True)
 def reparse(sources: list[str] | None = None, since: date | None = None, warehouse: str | None = None) -> RunReport:
     """Parse every archived article page again with the current code (latest copy of each URL)."""
     settings = Settings().with_(warehouse=warehouse)
@@ -32,7 +30,7 @@ def reparse(sources: list[str] | None = None, since: date | None = None, warehou
     report = RunReport(current_run_id(), "reparse",
                        {"sources": [s.id for s in chosen], "since": since.isoformat() if since else None})
     since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
-    with run_lock(settings.warehouse, report.run_id, report.flow):
+    with run_guard(settings, report, chosen):
         replay = ArchiveReplay(settings.archive, hosts={h for s in chosen for h in s.hosts}, since=since_dt,
                                sources=load_sources(settings.registry))
         futures = []

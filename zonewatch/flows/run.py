@@ -12,9 +12,16 @@ published within its recheck window (default 30 days before as_of), where correc
 older loaded articles are not requested at all (articles_skipped), which keeps a night on a
 site of thousands of pages to a few hundred requests at the sites' politeness delay. A
 backfill re-checks every loaded article of its range, conditionally.
+
+Who may run at once (``run_guard``). On a warehouse with a catalog file, one run at a time
+(``run.lock``). On a shared (PostgreSQL) catalog, runs of different sources go on at once,
+on any machines: a run holds a slot of the Prefect global concurrency limit
+``zonewatch-source-<id>`` (limit 1) for each of its sources, and the load transaction is
+retried when its commit conflicts with another run's.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -28,11 +35,13 @@ from prefect.artifacts import create_markdown_artifact
 from zonewatch import pipeline
 from zonewatch.fetch import WarcArchive
 from zonewatch.flows.report import RunReport
-from zonewatch.flows.tasks import batches, discover_task, fetch_articles_task
+from zonewatch.flows.tasks import ArchiveRef, batches, dask_address, discover_task, fetch_articles_task
 from zonewatch.settings import Settings
 from zonewatch.sources import Source, get_source, load_sources
-from zonewatch.warehouse import Warehouse, fact_rows
-from zonewatch.warehouse.lake import CATALOG_FILE
+from zonewatch.warehouse import Warehouse, WarehouseLocked, fact_rows, run_lock
+from zonewatch.warehouse.lake import retry_conflicts
+
+SOURCE_LIMIT_PREFIX = "zonewatch-source-"
 
 # A page failing this many runs in a row is given up on (and reported by the `failures` view).
 DEFAULT_MAX_ATTEMPTS = 3
@@ -85,9 +94,16 @@ def read_state(settings: Settings, sources: Iterable[Source] = ()) -> RunState:
     """Page state and failure queue of the warehouse (empty for a new warehouse)."""
     hints = {h: s.encoding for s in load_sources(settings.registry) for h in s.hosts}
     known = pipeline.KnownPages(archive_root=settings.archive, hints=hints)
-    if not (settings.warehouse / CATALOG_FILE).exists():
+    location = settings.location
+    if location.exists() is False:
         return RunState(known)
-    with Warehouse.open_for_read(settings.warehouse, wait=60) as wh:
+    try:
+        wh = Warehouse.open_for_read(settings.warehouse, wait=60)
+    except FileNotFoundError:
+        if location.shared:           # an empty shared catalog: nothing loaded yet
+            return RunState(known)
+        raise
+    with wh:
         tables = {r[0] for r in wh.sql("SELECT table_name FROM information_schema.tables "
                                        "WHERE table_catalog = 'lake' AND table_schema = 'main'")[1]}
         states, queue, published = {}, {}, {}
@@ -114,6 +130,9 @@ def crawl_sources(report: RunReport, settings: Settings, sources: list[Source], 
     state = state or read_state(settings, sources)
     skip = frozenset(state.given_up)
     archive = WarcArchive(settings.archive, report.run_id)
+    if dask_address():      # tasks run in other processes: each writes its own WARC file
+        archive.close()
+        archive = ArchiveRef(str(settings.archive), report.run_id)
     try:
         discovered = [discover_task.submit(settings, archive, s, entry_urls[s.id], max_list_pages[s.id], dates,
                                            state.known, skip)
@@ -134,7 +153,8 @@ def crawl_sources(report: RunReport, settings: Settings, sources: list[Source], 
                                                                 state.known))
         outcomes = [o for f in fetch_futures for o in f.result()]
     finally:
-        archive.close()
+        if isinstance(archive, WarcArchive):
+            archive.close()
     return load_snapshot(report, settings, outcomes, fetches, state=state)
 
 
@@ -187,23 +207,29 @@ def load_snapshot(report: RunReport, settings: Settings, outcomes: list[pipeline
         failed = {r["url"] for r in queue_rows}
         report.failures_queued = sum(1 for r in queue_rows if not r["gave_up"]) + sum(
             1 for u, r in state.queue.items() if not r.get("gave_up") and u not in failed and u not in leaving_queue)
-    with Warehouse.open(settings.warehouse, wait=60) as warehouse, \
-            warehouse.run(report.run_id, report.flow) as tx:
-        counts = tx.load("articles", articles)
-        report.articles_new, report.articles_updated = counts["new"], counts["updated"]
-        report.articles_unchanged += counts["unchanged"]
-        # Replace each loaded article's facts, including articles that now state none.
-        tx.load("indicators", fact_rows_, keys=[a.canonical_url for a in articles])
-        tx.load("fetches", fetch_rows)
-        if state is not None:
-            tx.load("pages", page_rows)
-            tx.load("failure_queue", queue_rows, keys=leaving_queue)
-        report.finished_at = datetime.now(timezone.utc)
-        report.status = "completed"
-        report.snapshot_id = tx.expected_snapshot_id
-        tx.load("runs", [report.row()])
-        report.snapshot_id = tx.commit(report.commit_message(), {"report": json.loads(json.dumps(
-            report.row(), default=str))})
+    unchanged_before = report.articles_unchanged
+
+    def transaction() -> None:
+        # The whole transaction, so that it can be run again after a conflict (shared catalogs).
+        with Warehouse.open(settings.warehouse, wait=60) as warehouse, \
+                warehouse.run(report.run_id, report.flow) as tx:
+            counts = tx.load("articles", articles)
+            report.articles_new, report.articles_updated = counts["new"], counts["updated"]
+            report.articles_unchanged = unchanged_before + counts["unchanged"]
+            # Replace each loaded article's facts, including articles that now state none.
+            tx.load("indicators", fact_rows_, keys=[a.canonical_url for a in articles])
+            tx.load("fetches", fetch_rows)
+            if state is not None:
+                tx.load("pages", page_rows)
+                tx.load("failure_queue", queue_rows, keys=leaving_queue)
+            report.finished_at = datetime.now(timezone.utc)
+            report.status = "completed"
+            report.snapshot_id = tx.expected_snapshot_id
+            tx.load("runs", [report.row()])
+            report.snapshot_id = tx.commit(report.commit_message(), {"report": json.loads(json.dumps(
+                report.row(), default=str))})
+
+    retry_conflicts(transaction, what=f"{report.flow} run {report.run_id}")
     log.info("%s", report.summary())
     create_markdown_artifact(key=f"{report.flow}-report", markdown=report.markdown(),
                              description=f"zonewatch {report.flow} run {report.run_id}")
@@ -246,3 +272,60 @@ def fetch_row(result, stage: str) -> dict:
             "truncated": result.truncated, "encoding": result.encoding, "elapsed_ms": result.elapsed_ms,
             "attempts": result.attempts, "fetched_at": result.fetched_at, "warc_file": result.warc_file,
             "warc_offset": result.warc_offset, "stage": stage}
+
+
+@contextlib.contextmanager
+def run_guard(settings: Settings, report: RunReport, sources: Iterable[Source], *, wait: float = 0.0):
+    """Who may run at once: the warehouse's ``run.lock`` (catalog file; ``wait`` seconds for it,
+    0 refuses at once), or on a shared catalog one Prefect concurrency slot per source."""
+    location = settings.location
+    if not location.shared:
+        with run_lock(settings.warehouse, report.run_id, report.flow, location=location, wait=wait):
+            yield
+        return
+    with source_slots([s.id for s in sources], wait=wait):
+        yield
+
+
+def source_limit_name(source_id: str) -> str:
+    return SOURCE_LIMIT_PREFIX + source_id
+
+
+@contextlib.contextmanager
+def source_slots(source_ids: list[str], *, wait: float = 0.0, lease: float = 300.0):
+    """Hold the Prefect global concurrency limits ``zonewatch-source-<id>`` (limit 1, created
+    when missing) for the sources of a run on a shared catalog; WarehouseLocked when another
+    run holds one of them after ``wait`` seconds. A killed run's slots are freed when their
+    lease (renewed while the run lives) expires."""
+    if not source_ids:
+        yield
+        return
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.concurrency.sync import concurrency
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+    names = [source_limit_name(i) for i in sorted(set(source_ids))]
+    with get_client(sync_client=True) as client:
+        for name in names:
+            try:
+                client.read_global_concurrency_limit_by_name(name)
+            except ObjectNotFound:
+                try:
+                    client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+                except ObjectAlreadyExists:
+                    pass
+    try:
+        ctx = concurrency(names, occupy=1, timeout_seconds=max(wait, 1.0), lease_duration=lease, strict=True)
+        ctx.__enter__()
+    except TimeoutError:
+        raise WarehouseLocked(f"source(s) {', '.join(sorted(set(source_ids)))} are being crawled by another run "
+                              f"(Prefect concurrency limits {', '.join(names)} are full); try again when it has "
+                              f"finished") from None
+    try:
+        yield
+    except BaseException:
+        import sys
+        if not ctx.__exit__(*sys.exc_info()):
+            raise
+    else:
+        ctx.__exit__(None, None, None)

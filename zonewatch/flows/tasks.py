@@ -1,13 +1,17 @@
 """Prefect tasks: thin wrappers that give the pipeline stages retries, concurrency and logs."""
 from __future__ import annotations
 
+import contextlib
 import os
+from dataclasses import dataclass
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from zonewatch import pipeline
 from zonewatch.fetch import Fetcher, WarcArchive
+from zonewatch.fetch.politeness import politeness_from_env
 from zonewatch.settings import Settings
 from zonewatch.sources import Source, load_sources
 
@@ -44,15 +48,51 @@ def make_fetcher(settings: Settings, archive: WarcArchive | None) -> Fetcher:
         delay_override=settings.delay_override,
         mirror=settings.mirror,
         max_bytes=settings.max_bytes,
+        politeness=politeness_from_env(),
         **fetch_options(),
     )
+
+
+def dask_address() -> str | None:
+    return os.environ.get("ZONEWATCH_DASK_ADDRESS") or None
+
+
+def task_runner(max_workers: int):
+    """The flows' task runner: a Dask cluster's (``$ZONEWATCH_DASK_ADDRESS``, e.g.
+    tcp://10.0.0.5:8786) when configured, else threads in the flow run's process."""
+    address = dask_address()
+    if address:
+        from prefect_dask import DaskTaskRunner
+        return DaskTaskRunner(address=address)
+    return ThreadPoolTaskRunner(max_workers=max_workers)
+
+
+@dataclass(frozen=True)
+class ArchiveRef:
+    """Where tasks running in other processes (Dask workers) write their own WARC files:
+    ``<root>/YYYY/MM/<run_id>-<task>.warc.gz`` (the root must be shared by the Dask workers)."""
+
+    root: str
+    run_id: str
+
+
+@contextlib.contextmanager
+def _task_archive(archive, name: str):
+    if isinstance(archive, ArchiveRef):
+        own = WarcArchive(archive.root, f"{archive.run_id}-{name}")
+        try:
+            yield own
+        finally:
+            own.close()
+    else:
+        yield archive
 
 
 @task(name="discover", task_run_name="discover-{source.id}", cache_policy=NO_CACHE)
 def discover_task(settings: Settings, archive: WarcArchive | None, source: Source, entry_urls: list[str],
                   max_list_pages: int, dates: pipeline.DateRange, known: pipeline.KnownPages = pipeline.NO_STATE,
                   skip: frozenset[str] = frozenset()) -> pipeline.Discovery:
-    with make_fetcher(settings, archive) as fetcher:
+    with _task_archive(archive, f"discover-{source.id}") as archive, make_fetcher(settings, archive) as fetcher:
         found = pipeline.discover(fetcher, source, entry_urls, max_list_pages=max_list_pages, dates=dates,
                                   known=known, skip=skip)
     failed = sum(1 for f in found.fetches if not f.ok)
@@ -67,7 +107,7 @@ def discover_task(settings: Settings, archive: WarcArchive | None, source: Sourc
 def fetch_articles_task(settings: Settings, archive: WarcArchive | None, source: Source, urls: list[str],
                         batch_no: int, dates: pipeline.DateRange,
                         known: pipeline.KnownPages = pipeline.NO_STATE) -> list[pipeline.PageOutcome]:
-    with make_fetcher(settings, archive) as fetcher:
+    with _task_archive(archive, f"{source.id}-{batch_no}") as archive, make_fetcher(settings, archive) as fetcher:
         outcomes = pipeline.fetch_batch(fetcher, source, urls, dates=dates, known=known)
     failed = [o for o in outcomes if o.article is None and not o.not_modified]
     unchanged = sum(1 for o in outcomes if o.not_modified)

@@ -14,6 +14,14 @@ DuckDB instance (each has its own connection), and ``writer.lock`` lets one run 
 write. Either kind of conflict raises :class:`WarehouseLocked`, after retrying for ``wait``
 seconds if asked to. Hold a writer open only for as long as the loading takes.
 
+Locations. Where the catalog and the data files live is configuration (``location.py``):
+by default the files above; ``ZONEWATCH_CATALOG=postgres:…`` puts the catalog in PostgreSQL
+and ``ZONEWATCH_DATA_PATH=s3://…`` the Parquet files in object storage. A PostgreSQL catalog
+is *shared*: no file locks; any number of processes on any number of machines read and write
+at once, each commit a snapshot. A commit that conflicts with another one (DuckLake's
+optimistic concurrency) raises; ``retry_conflicts`` runs a whole load transaction again, a
+bounded number of times.
+
 Runs. A crawl reads the warehouse's page state when it starts and writes its snapshot when it
 ends; a second run in between would fetch and load the same pages twice. ``run_lock`` makes
 runs one at a time: the second is refused at once with a message naming the first. The kernel
@@ -38,6 +46,7 @@ from typing import Any
 import duckdb
 
 from zonewatch.warehouse import load as _load
+from zonewatch.warehouse.location import Location, redact, resolve
 from zonewatch.warehouse.schema import (
     SCHEMA_VERSION, SOURCES, TABLES, VIEWS, add_column_sql, create_table_sql, create_view_sql, get_table,
 )
@@ -83,12 +92,16 @@ def _load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f"LOAD {name}")
 
 
-def _new_connection() -> duckdb.DuckDBPyConnection:
+def _new_connection(location: Location | None = None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config={
         "autoinstall_known_extensions": False,
         "python_enable_replacements": False,
     })
     _load_extension(con, "ducklake")
+    for name in (location.extensions if location is not None else ()):
+        _load_extension(con, name)
+    if location is not None and location.s3 is not None:
+        con.execute(location.s3.secret_sql())
     try:
         _load_extension(con, "fts")
     except (duckdb.Error, RuntimeError):
@@ -175,17 +188,33 @@ class _WriterLock:
 
 class run_lock:
     """Hold ``<warehouse>/run.lock`` for a whole flow run; raises WarehouseLocked at once if
-    another run holds it. Use as a context manager."""
+    another run holds it. Use as a context manager.
 
-    def __init__(self, path: Path | str, run_id: str, flow: str) -> None:
-        self.warehouse = Path(path).resolve()
+    Not on a shared (PostgreSQL) catalog: there many runs write at once, and one run per
+    *source* is the unit (the flows hold a Prefect concurrency slot per source)."""
+
+    def __init__(self, path: Path | str, run_id: str, flow: str, location: Location | None = None,
+                 wait: float = 0.0) -> None:
+        self.location = location or resolve(Path(path).resolve())
+        self.wait = wait
+        self.warehouse = self.location.lock_dir
         self.info = {"run_id": run_id, "flow": flow}
         self._lock: _WriterLock | None = None
 
     def __enter__(self) -> "run_lock":
+        if self.location.shared:
+            return self
         self.warehouse.mkdir(parents=True, exist_ok=True)
         lock = _WriterLock(self.warehouse, RUN_LOCK_FILE)
-        lock.acquire(**self.info)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                lock.acquire(**self.info)
+                break
+            except WarehouseLocked:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
         self._lock = lock
         return self
 
@@ -203,8 +232,9 @@ def _now() -> datetime:
 # one DuckDB instance per warehouse directory and process
 
 class _Instance:
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool):
-        self.path = path
+    def __init__(self, location: Location, con: duckdb.DuckDBPyConnection, read_only: bool):
+        self.location = location
+        self.path = location.lock_dir        # where writer.lock lives (file catalogs)
         self.con = con
         self.read_only = read_only
         self.refs = 0
@@ -212,23 +242,29 @@ class _Instance:
                        "opened": _now().isoformat(timespec="seconds")}
 
 
-_instances: dict[Path, _Instance] = {}
+_instances: dict[tuple, _Instance] = {}
 _instances_lock = threading.Lock()
 _LOCK_CONFLICT = re.compile(r"Could not set lock on file|Conflicting lock")
 _PID = re.compile(r"\(PID (\d+)\)")
 
 
-def _attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    catalog = str(path / CATALOG_FILE).replace("'", "''")
-    data = str(path / DATA_DIR).replace("'", "''") + "/"
+def _attach(location: Location, read_only: bool) -> duckdb.DuckDBPyConnection:
+    path = location.lock_dir
+    target = location.attach_target.replace("'", "''")
+    data = location.data_path.replace("'", "''")
     options = [f"DATA_PATH '{data}'", "OVERRIDE_DATA_PATH true"]
     options.append("READ_ONLY" if read_only else "DATA_INLINING_ROW_LIMIT 0")
-    con = _new_connection()
+    con = _new_connection(location)
     try:
-        con.execute(f"ATTACH 'ducklake:{catalog}' AS {CATALOG} ({', '.join(options)})")
+        con.execute(f"ATTACH '{target}' AS {CATALOG} ({', '.join(options)})")
     except duckdb.Error as e:
         con.close()
         message = str(e)
+        if location.shared:
+            if "does not exist" in message and "creating a new DuckLake" in message:
+                raise FileNotFoundError(f"no warehouse in {location.describe()} (the catalog is empty)") from None
+            raise type(e)(f"cannot attach the warehouse ({location.describe()}): "
+                          f"{redact(message.strip())}") from None
         if _LOCK_CONFLICT.search(message):
             m = _PID.search(message)
             pid = int(m.group(1)) if m else None
@@ -240,21 +276,28 @@ def _attach(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _acquire_instance(path: Path, read_only: bool, wait: float) -> _Instance:
+def _instance_key(location: Location, read_only: bool) -> tuple:
+    # A shared catalog has no file lock: a process may hold a reader and a writer on it.
+    return (location.key, read_only) if location.shared else (location.key,)
+
+
+def _acquire_instance(location: Location, read_only: bool, wait: float) -> _Instance:
+    path = location.lock_dir
+    key = _instance_key(location, read_only)
     deadline = time.monotonic() + wait
     while True:
         try:
             with _instances_lock:
-                inst = _instances.get(path)
+                inst = _instances.get(key)
                 if inst is not None:
                     if inst.read_only and not read_only:
                         raise WarehouseLocked(f"warehouse {path} is open read-only in this process "
                                               f"(pid {os.getpid()}); close those readers before writing")
                     inst.refs += 1
                     return inst
-                inst = _create_instance(path, read_only)
+                inst = _create_instance(location, read_only)
                 inst.refs = 1
-                _instances[path] = inst
+                _instances[key] = inst
                 return inst
         except WarehouseLocked:
             if time.monotonic() >= deadline:
@@ -262,25 +305,73 @@ def _acquire_instance(path: Path, read_only: bool, wait: float) -> _Instance:
             time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
 
 
-def _create_instance(path: Path, read_only: bool) -> _Instance:
+def _create_instance(location: Location, read_only: bool) -> _Instance:
+    path = location.lock_dir
     if read_only:
-        if not (path / CATALOG_FILE).exists():
-            raise FileNotFoundError(f"no warehouse at {path} (no {CATALOG_FILE})")
-        return _Instance(path, _attach(path, read_only=True), read_only=True)
+        if location.exists() is False:
+            raise FileNotFoundError(f"no warehouse at {location.warehouse} (no {location.catalog})")
+        return _Instance(location, _attach(location, read_only=True), read_only=True)
     path.mkdir(parents=True, exist_ok=True)
-    (path / DATA_DIR).mkdir(exist_ok=True)
-    new = not (path / CATALOG_FILE).exists()
-    con = _attach(path, read_only=False)
-    inst = _Instance(path, con, read_only=False)
+    if not location.remote_data:
+        Path(location.data_path).mkdir(parents=True, exist_ok=True)
+    new = location.exists() is False
+    con = _attach(location, read_only=False)
+    inst = _Instance(location, con, read_only=False)
     try:
-        if new:
-            con.execute(f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)")
-        _ensure_schema(inst)
-        _write_holder_file(path, inst.holder)
+        if new or (location.shared and not _inlining_off(con)):
+            retry_conflicts(lambda: _inlining_off(con) or con.execute(
+                f"CALL {CATALOG}.set_option('data_inlining_row_limit', 0)"), what="set_option")
+        retry_conflicts(lambda: _ensure_schema(inst), what="schema")
+        if not location.shared:
+            _write_holder_file(path, inst.holder)
     except BaseException:
         con.close()
         raise
     return inst
+
+
+def _inlining_off(con: duckdb.DuckDBPyConnection) -> bool:
+    """The catalog stores data_inlining_row_limit 0 (every row in Parquet, none in the catalog)."""
+    row = con.execute(f"SELECT value FROM {CATALOG}.options() WHERE option_name = 'data_inlining_row_limit'").fetchone()
+    return row is not None and str(row[0]) == "0"
+
+
+# ---------------------------------------------------------------------------------------
+# optimistic concurrency (shared catalogs)
+
+CONFLICT_TRIES = 5
+_CONFLICT = re.compile(r"Transaction conflict|conflict", re.IGNORECASE)
+# PostgreSQL refusing one of two concurrent catalog updates (SQLSTATE 40001 / 40P01)
+_PG_RACE = re.compile(r"could not serialize access|deadlock detected|duplicate key value violates unique",
+                      re.IGNORECASE)
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A DuckLake commit refused because another transaction changed the same thing first
+    (DuckLake's own check, or the PostgreSQL catalog's serialization)."""
+    if not isinstance(exc, duckdb.Error):
+        return False
+    text = str(exc)
+    return (isinstance(exc, duckdb.TransactionException) and bool(_CONFLICT.search(text))) \
+        or bool(_PG_RACE.search(text))
+
+
+def retry_conflicts(fn, *, tries: int | None = None, backoff: float = 0.2, what: str = "commit"):
+    """Call ``fn`` (a whole transaction: begin, load, commit) until it does not end in a
+    DuckLake conflict, at most ``tries`` times (default ``$ZONEWATCH_COMMIT_TRIES`` or 5),
+    sleeping ``backoff`` * 2^n (+ jitter) in between; the last conflict is raised."""
+    import random
+    tries = tries or int(os.environ.get("ZONEWATCH_COMMIT_TRIES") or CONFLICT_TRIES)
+    for attempt in range(1, tries + 1):
+        try:
+            return fn()
+        except duckdb.Error as exc:
+            if not is_conflict(exc) or attempt >= tries:
+                raise
+            pause = backoff * 2 ** (attempt - 1) * (1 + random.random())
+            log.warning("%s: DuckLake conflict with another writer (try %d of %d), again in %.1f s: %s",
+                        what, attempt, tries, pause, str(exc).splitlines()[-1])
+            time.sleep(pause)
 
 
 def _write_holder_file(path: Path, info: Mapping[str, Any]) -> None:
@@ -298,11 +389,12 @@ def _release_instance(inst: _Instance) -> None:
         inst.refs -= 1
         if inst.refs > 0:
             return
-        _instances.pop(inst.path, None)
+        _instances.pop(_instance_key(inst.location, inst.read_only), None)
         try:
             if not inst.read_only:
                 inst.con.execute(f"DETACH {CATALOG}")
-                _write_holder_file(inst.path, {})
+                if not inst.location.shared:
+                    _write_holder_file(inst.path, {})
         finally:
             inst.con.close()
 
@@ -333,8 +425,9 @@ def _ensure_schema(inst: _Instance) -> None:
         statements += [create_view_sql(v, CATALOG) for v in new_views]
         if not statements:
             return
-        lock = _WriterLock(inst.path)
-        lock.acquire(run_id="schema", flow="schema")
+        lock = _WriterLock(inst.path) if not inst.location.shared else None
+        if lock is not None:
+            lock.acquire(run_id="schema", flow="schema")
         try:
             con.execute("BEGIN")
             try:
@@ -349,10 +442,14 @@ def _ensure_schema(inst: _Instance) -> None:
                             ["zonewatch", message, json.dumps(extra)])
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
                 raise
         finally:
-            lock.release()
+            if lock is not None:
+                lock.release()
     finally:
         con.close()
 
@@ -382,29 +479,40 @@ class Warehouse:
 
     def __init__(self, path: Path, instance: _Instance, read_only: bool = False):
         self.path = path
+        self.location: Location = instance.location
         self._instance = instance
         self._read_only = read_only or instance.read_only
         self._con: duckdb.DuckDBPyConnection | None = instance.con.cursor()
         self._con.execute(f"USE {CATALOG}")
-        self._lock = _WriterLock(path)
+        self._lock = None if self.location.shared else _WriterLock(instance.path)
 
     @classmethod
-    def open(cls, path: Path | str = "./warehouse", *, wait: float = 0.0) -> "Warehouse":
+    def open(cls, path: Path | str = "./warehouse", *, wait: float = 0.0,
+             location: Location | None = None) -> "Warehouse":
         """Open (creating if needed) the warehouse at ``path`` for writing.
 
         Creates the directory, the catalog and the data directory, and any missing table or
         view (in one snapshot of its own). Raises WarehouseLocked when another process holds
-        the warehouse, after retrying for ``wait`` seconds.
+        the warehouse, after retrying for ``wait`` seconds. The catalog and data path come from
+        the configuration (``location.resolve``) unless ``location`` is given.
         """
         p = Path(path).resolve()
-        return cls(p, _acquire_instance(p, read_only=False, wait=wait))
+        loc = location or resolve(p)
+        return cls(p, _acquire_instance(loc, read_only=False, wait=wait))
 
     @classmethod
-    def open_for_read(cls, path: Path | str = "./warehouse", *, wait: float = 0.0) -> "Warehouse":
+    def open_for_read(cls, path: Path | str = "./warehouse", *, wait: float = 0.0,
+                      location: Location | None = None) -> "Warehouse":
         """Open an existing warehouse for queries only (shared with other reading processes;
         uses this process's writer if it has one)."""
         p = Path(path).resolve()
-        return cls(p, _acquire_instance(p, read_only=True, wait=wait), read_only=True)
+        loc = location or resolve(p)
+        return cls(p, _acquire_instance(loc, read_only=True, wait=wait), read_only=True)
+
+    @property
+    def shared(self) -> bool:
+        """A catalog many processes write at once (PostgreSQL), not a single-writer file."""
+        return self.location.shared
 
     @property
     def read_only(self) -> bool:
@@ -483,7 +591,9 @@ class Run:
 
     @property
     def expected_snapshot_id(self) -> int:
-        """The id the commit's snapshot will get (this run holds the only writer lock)."""
+        """The id the commit's snapshot will get (this run holds the only writer lock). On a
+        shared catalog another writer may commit first: the commit then gets a later id
+        (``snapshot_id`` after the commit is the real one)."""
         if self.base_snapshot is None:
             raise RuntimeError("the run has not started")
         return self.base_snapshot + 1
@@ -492,7 +602,8 @@ class Run:
         if self._state != "new":
             raise RuntimeError("a Run can be entered only once")
         wh = self.warehouse
-        wh._lock.acquire(run_id=self.run_id, flow=self.flow)
+        if wh._lock is not None:
+            wh._lock.acquire(run_id=self.run_id, flow=self.flow)
         try:
             self._con = wh._instance.con.cursor()
             self._con.execute("BEGIN")
@@ -539,11 +650,20 @@ class Run:
             con.execute("COMMIT")
         except BaseException:
             self._rollback_quietly()
+            self._state = "failed"
             self._finish()
             raise
-        latest = _max_snapshot(con)
+        if self.warehouse.shared:     # others commit too: find this run's own snapshot
+            latest = con.execute(
+                f"SELECT max(snapshot_id) FROM {CATALOG}.snapshots() WHERE snapshot_id > ? "
+                f"AND json_extract_string(commit_extra_info, '$.run_id') = ?",
+                [self.base_snapshot, self.run_id]).fetchone()[0]
+            latest = self.base_snapshot if latest is None else int(latest)
+        else:
+            latest = _max_snapshot(con)
         self.snapshot_id = latest if latest != self.base_snapshot else None
-        if self.snapshot_id is not None and self.snapshot_id != self.expected_snapshot_id:
+        if self.snapshot_id is not None and self.snapshot_id != self.expected_snapshot_id \
+                and not self.warehouse.shared:
             log.warning("run %s committed snapshot %s, not the expected %s (another writer?); "
                         "its runs.snapshot_id may be off", self.run_id, self.snapshot_id,
                         self.expected_snapshot_id)
@@ -558,6 +678,8 @@ class Run:
         self._finish()
 
     def _rollback_quietly(self) -> None:
+        if self._con is None:
+            return
         try:
             self._con.execute("ROLLBACK")
         except duckdb.Error:
@@ -573,7 +695,8 @@ class Run:
                 self._con.close()
             finally:
                 self._con = None
-        self.warehouse._lock.release(**self.warehouse._instance.holder)
+        if self.warehouse._lock is not None:
+            self.warehouse._lock.release(**self.warehouse._instance.holder)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         if self._state != "open":
