@@ -25,7 +25,8 @@ never tuned on):
   p/s 100KB  pages per second per core on generated ~100 KB pages (bench/parse_speed.py)
 
 Splits: all, tune, heldout, and each held-out round (heldout-r1: h_* pages, heldout-r2: h2_*
-pages, marked ``"round": 2`` in their truth; each round was scored once with the code frozen).
+pages, heldout-r3: h3_* pages, marked ``"round": 2`` / ``"round": 3`` in their truth; each round
+was scored once with the code frozen).
 
 zonewatch is timed on parse + normalise (``with_keywords=False``); jieba keywords are
 timed separately in bench/parse_speed.py --keywords.
@@ -67,7 +68,7 @@ class Case:
     kind: str
     truth: dict
     pages: list[tuple[str, str]]        # (decoded text, url)
-    round: int = 0                      # held-out round (1: h_*, 2: h2_*); 0 for tuning pages
+    round: int = 0                      # held-out round (1: h_*, 2: h2_*, 3: h3_*); 0 for tuning pages
 
     @property
     def splits(self) -> list[str]:
@@ -187,8 +188,9 @@ TOOLS = {
 }
 HAS_SOURCE = {"zonewatch"}
 # Printed splits: every page, the tuning pages, all held-out pages, then each held-out round
-# (round 1: the h_* pages; round 2: the h2_* pages, written after round 1's misses were fixed).
-SPLITS = ("all", "tune", "heldout", "heldout-r1", "heldout-r2")
+# (round 1: the h_* pages; round 2: the h2_* pages, written after round 1's misses were fixed;
+# round 3: the h3_* pages, written after round 2's misses were fixed).
+SPLITS = ("all", "tune", "heldout", "heldout-r1", "heldout-r2", "heldout-r3")
 HAS_EDITOR = {"zonewatch"}
 HAS_AUTHOR = {"zonewatch", "trafilatura", "gne"}
 HAS_DATE = {"zonewatch", "trafilatura", "gne"}

@@ -4,8 +4,9 @@ Pages live in ``tests/data/extraction/pages`` (stored in the encoding their site
 one truth JSON per article next to them (written by hand: title, published minute or day,
 来源, author, editor, every body paragraph).  ``split`` is ``tune`` (the parsers were
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
-Held-out pages come in rounds: ``h_*`` (round 1) and ``h2_*`` (``"round": 2``, written after
-round 1's misses were fixed); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
+round 1's misses were fixed) and ``h3_*`` (``"round": 3``, written after round 2's misses were
+fixed); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -57,6 +58,7 @@ def test_the_set_is_big_enough():
     assert sum(c["kind"] == "generic" for c in cases) >= 15
     assert sum(c["split"] == "heldout" for c in cases) >= 24
     assert sum(c["split"] == "heldout" and c.get("round") == 2 for c in cases) >= 12
+    assert sum(c["split"] == "heldout" and c.get("round") == 3 for c in cases) >= 12
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -68,16 +70,17 @@ def test_the_set_is_big_enough():
 # <title>, 佚名 as author, 标签 line, author span after the date, role word kept, 图片来源 read
 # as 来源, 【纠错】 editor trailer), each by a general rule with a unit test in test_parsers_units.
 # Round 2 (h2_*, ``"round": 2``): written after those fixes, truth by hand before any run, scored
+# once with the parsers frozen (title 85.7%, minute 92.9%, 来源 92.9%, author 57.1%, F1 0.978).  Its
+# misses are fixed since, each class by a general rule with a unit test in test_parsers_units:
+# 发布日期 beats 成文日期, unit words (融媒) are no names, site suffixes learned from the page,
+# agency credits (新华社发) close captions, ｜/| labels, WeChat furniture, bracketed unit bylines,
+# an unlabelled 来源 span, titles in <td><font><b> / <h3> above the date line.
+# Round 3 (``"round": 3``): written after the round-2 fixes, truth by hand before any run, scored
 # once with the parsers frozen; these are that run's misses, left unfixed on purpose.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
-    "h2_big5_gate": {"published"},        # 成文日期 (11-06) in the 信息公开 table read before 发布日期 (11-08)
-    "h2_ccxq": {"source", "author", "body"},   # unlabelled 来源 span; "（新区融媒体中心记者 孙悦）" byline kept in body
-    "h2_county_rmt": {"author"},          # "作者：融媒记者 张鹏" -> "融媒 张鹏" (融媒 left of the role word kept)
-    "h2_jlxinhua": {"body"},              # centred caption "…（资料照片）。新华社发" after an image kept
-    "h2_trs_old": {"title"},              # title only in <td><font><b>, <title> a site name: null (not wrong)
-    "h2_urldate": {"title"},              # title in <h3>; <title> "…-长春经济技术开发区" suffix not cut
-    "h2_wechat": {"author", "editor", "body"},  # "文｜李文 图｜陈晨", "编辑 | 张雪": pipe labels unread, lines kept;
-                                          # 往期推荐 and 点击“在看” kept in the body
+    "h3_ccwb": {"title"},                 # paper page: headline in <td class="font01">, no date line under it: null
+    "h3_english": {"source"},             # English label "Source: 长春新区投资促进局" unread: null
+    "h3_thepaper": {"body"},              # 澎湃号 disclaimer <p class="index_disclaimer"> after the body kept
 }
 
 

@@ -256,3 +256,87 @@ def test_a_site_name_is_never_the_title():
     assert md.pick_title(["长春日报"], "长春日报数字报刊", {}) is None
     assert md.pick_title([], "长春建设城市物联网", {}) == "长春建设城市物联网"
     assert md.looks_like_site_name("中国吉林网") and md.looks_like_site_name("吉林省人民政府门户网站")
+
+
+# --- round-2 held-out failure classes, one general rule each ---------------------------------
+
+def test_publication_date_beats_other_dates():
+    cells = ["发文机关：", "吉林省商务厅", "成文日期：", "2023年11月06日", "标　　题：", "某标题", "发布日期：", "2023年11月08日"]
+    assert md.publication_date(cells) == (datetime(2023, 11, 8, tzinfo=TZ), "day")
+    assert md.publication_date(["成文日期：", "2023年11月06日", "正文"]) is None
+    assert md.date_from_line("更新时间：2024-05-09 10:00 发布时间：2024-05-08 09:30") == (datetime(2024, 5, 8, 9, 30, tzinfo=TZ), "minute")
+    assert md.date_from_line("印发日期：2024-05-01 2024-05-03") == (datetime(2024, 5, 3, tzinfo=TZ), "day")
+    assert md.date_from_line("發布時間：2024-05-08") == (datetime(2024, 5, 8, tzinfo=TZ), "day")
+    assert md.publication_date(["截至2024年4月30日，已签约项目四十二个。"]) is None   # prose is no date line
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("作者：融媒记者 张鹏", "张鹏"),
+    ("作者：新区融媒体中心记者 孙悦", "孙悦"),
+    ("记者：新闻中心 王五", "王五"),
+])
+def test_unit_words_are_not_names(line, expected):
+    assert md.author_from_line(line) == expected
+
+
+def test_bracketed_unit_bylines_leave_the_body():
+    f = Fields()
+    paras = ["正文第一段，说明情况。", "正文最后一段，继续说明。", "（新区融媒体中心记者 孙悦）"]
+    generic.take_bylines(paras, f)
+    assert paras == ["正文第一段，说明情况。", "正文最后一段，继续说明。"] and f.author == "孙悦"
+    assert md.byline_author("（融媒记者 张鹏）") == "张鹏"
+
+
+def test_site_suffix_learned_from_the_page():
+    names = ["长春经济技术开发区管理委员会"]
+    assert md.strip_site_suffix("经开区举办签约活动-长春经济技术开发区", site_names=names) == "经开区举办签约活动"
+    assert md.strip_site_suffix("长春-吉林高铁开通", site_names=names) == "长春-吉林高铁开通"
+    assert md.strip_site_suffix("经开区举办签约活动-长春经济技术开发区") == "经开区举办签约活动-长春经济技术开发区"
+
+
+def test_site_names_from_og_logo_and_footer():
+    from zonewatch.parsers.dom import load
+    root, _ = load('<html><head><meta property="og:site_name" content="某某网"></head><body>'
+                   '<div class="logo">长春经济技术开发区</div><p>正文</p>'
+                   '<div class="footer">长春经开区管理委员会 版权所有 吉ICP备1号</div></body></html>')
+    names = generic.site_names(generic.Page(root, "http://x/"))
+    assert {"某某网", "长春经济技术开发区", "长春经开区管理委员会"} <= set(names)
+
+
+@pytest.mark.parametrize("text", [
+    "这是长春一家光电企业的生产车间（资料照片）。新华社发",
+    "工人在生产线上作业。新华社记者 张三 摄",
+    "园区一角（图片由长春新区提供）",
+])
+def test_agency_and_provided_credits_are_captions(text):
+    assert generic.is_photo_credit(text)
+
+
+def test_provided_credit_line_dropped_anywhere():
+    html = "<div><p>正文第一段，内容充实。</p><p>（图片由汽开区融媒体中心提供）</p><p>正文第二段，继续说明。</p></div>"
+    assert generic.filter_runs(_runs(html), Fields()) == ["正文第一段，内容充实。", "正文第二段，继续说明。"]
+
+
+def test_pipe_labels_and_wechat_furniture():
+    assert md.byline_author("文｜李文  图｜陈晨") == "李文"
+    assert md.is_editor_line("编辑 | 张雪  审核 | 王刚")
+    assert md.editor_from_line("编辑 | 张雪  审核 | 王刚") == "张雪"
+    assert md.editor_from_line("责编｜刘一") == "刘一"
+    html = ("<div><p>文｜李文 图｜陈晨</p><p>正文第一段，内容充实。</p><p>编辑 | 张雪 审核 | 王刚</p>"
+            "<p>往期推荐</p><p><a href='/a'>汽开区召开项目建设推进会</a></p><p>汽开区一季度经济运行稳中向好</p>"
+            "<p>点击“在看”，分享给更多人</p><p>长按识别二维码关注我们</p></div>")
+    f = Fields()
+    assert generic.filter_runs(_runs(html), f) == ["正文第一段，内容充实。"]
+    assert f.author == "李文" and f.editor == "张雪"
+
+
+def test_unlabelled_source_span_and_visual_titles():
+    from zonewatch.parsers.dom import load
+    html = ('<html><head><title>双阳区</title></head><body><table><tr><td class="nav"><a href="/">首页</a></td></tr>'
+            '<tr><td align="center"><font style="font-size:20px"><b>双阳经济开发区上半年签约招商项目十二个</b></font></td></tr>'
+            '<tr><td>发布日期：2015-08-12 <span class="from">双阳区融媒体中心</span></td></tr>'
+            '<tr><td><p>正文第一段，内容充实。</p><p>正文第二段，继续说明。</p></td></tr></table></body></html>')
+    root, _ = load(html)
+    page = generic.Page(root, "http://www.example.org/a.html")
+    assert generic.extract_title(page) == "双阳经济开发区上半年签约招商项目十二个"
+    assert generic.template_source(page, None) == "双阳区融媒体中心"

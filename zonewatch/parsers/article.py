@@ -50,4 +50,5 @@ class Article:
         d["body_raw"] = self.body_raw
         d["content_hash"] = self.content_hash
         del d["next_pages"]
+        del d["body_signature"]
         return d

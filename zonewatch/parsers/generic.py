@@ -24,7 +24,7 @@ from .dom import clean_inline, drop, is_hidden, meta_map, raw_text, text_lines
 from .links import absolute, next_pages as find_next_pages
 from .metadata import Dated
 from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS,
-                     CHROME_TAGS, SKIP_TAGS, has_boilerplate_hint)
+                     CHROME_TAGS, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint)
 
 NAME = "generic"
 MAX_BODY_CHARS = 300_000        # a longer body is cut (with a warning): no article is that long
@@ -108,11 +108,72 @@ def headings(root, limit: int = 12) -> list[str]:
     return [text for text, _ in heading_elements(root, limit)]
 
 
+_LOGO = etree.XPath("descendant::*[@class or @id][contains(@class, 'logo') or contains(@id, 'logo') or "
+                    "contains(@class, 'Logo') or contains(@id, 'Logo') or contains(@class, 'LOGO')]")
+_COPYRIGHT_NAME = re.compile(r"(?:版权所有|主办单位|主办|承办|copyright)\s*[:：©]?\s*", re.I)
+
+
+def site_names(page: Page) -> list[str]:
+    """Names the page gives its own site: og:site_name / SiteName metas, a logo's text, and the
+    owner in a footer's 版权所有/主办 line (``长春经济技术开发区管理委员会 版权所有``)."""
+    names = [page.metas.get(k) for k in ("og:site_name", "sitename", "site_name", "application-name", "sitedomain")]
+    for el in _LOGO(page._body)[:3]:           # (a logo's own children come after it: three are enough)
+        names.append(md.clean_title(raw_text(el)) or el.get("alt") or "")
+        names += [img.get("alt") for img in el.iter("img")]
+    for line in page.lines[-30:]:
+        if len(line) > 80:
+            continue
+        m = md._search(_COPYRIGHT_NAME, line)
+        if m:
+            for part in (line[:m.start()], line[m.end():]):
+                part = re.split(r"\s{1,}|[|｜,，;；]|(?:19|20)\d{2}|ICP|地址|电话", part.strip(" \u3000©:："))
+                names.append(part[0] if part else "")
+    out = []
+    for name in names:
+        name = md.clean_title(name)
+        if name and 2 <= len(name) <= 30 and name not in out:
+            out.append(name)
+    return out
+
+
+# A heading that is not an <h1>/<h2>: old TRS table pages print the title as <td><font><b>,
+# others as <h3 class="tit">.  Taken only when a date/来源 info line follows right below it.
+_STYLED_TITLE = etree.XPath(
+    "descendant::*[self::h3 or self::b or self::strong or self::font or "
+    "((self::td or self::div or self::p or self::span) and (contains(@class, 'title') or contains(@class, 'bt') "
+    "or contains(@class, 'tit') or contains(@class, 'biaoti')))]")
+
+
+def visual_title(page: Page) -> tuple[str, object] | None:
+    head = page.head[:400]
+    for el in _STYLED_TITLE(page._body):
+        text = md.clean_title(" ".join(text_lines(el)))
+        if not text or not 6 <= len(text) <= 80 or _TERMINAL.search(text) or md.looks_like_site_name(text):
+            continue
+        if md.date_from_text(text) or md.looks_like_breadcrumb(text):
+            continue
+        for i, line in enumerate(head):
+            if line == text:
+                if any(is_info_line(nxt) for nxt in head[i + 1:i + 3]):
+                    return text, el
+                break
+    return None
+
+
 def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: bool = True) -> str | None:
     found = heading_elements(page.root)
+    if not found:
+        visual = visual_title(page)
+        if visual:
+            found = [visual]
     in_title = page_title(page.root)
+    # Learned names are only needed when <title> still ends in a separated part after the usual
+    # suffix rules (looking for them costs a tree scan, so most pages skip it).
+    plain = md.strip_site_suffix(in_title, suffixes) if in_title else None
+    names = site_names(page) if plain and md._LEARNED_SEP.search(plain) else []
     title = md.pick_title([t for t, _ in found], in_title, page.metas, suffixes,
-                          trust_page_title=trust_page_title, paper=md.is_paper_page(page.url, in_title))
+                          trust_page_title=trust_page_title, paper=md.is_paper_page(page.url, in_title),
+                          site_names=names)
     if title and page.title_el is None:
         page.title_el = next((el for t, el in found if t == title), None)
     return title
@@ -155,12 +216,13 @@ def extract_date(page: Page, title: str | None, info: list[str] | None = None,
                  order: tuple[str, ...] = ("info", "meta", "near", "label", "url")) -> Dated | None:
     """Date candidates in priority order; a later same-day candidate may add the time of day."""
     sources = {
-        "info": lambda: next(filter(None, (md.date_from_text(line) for line in info or [])), None),
+        "info": lambda: md.publication_date(info or [], max_len=10_000),
         "meta": lambda: md.date_from_meta(page.metas),
-        "near": lambda: next(filter(None, (md.date_from_text(line) for line in near_title(page, title)
-                                            if len(line) <= 120)), None),
-        "label": lambda: next(filter(None, (md.labelled_date(line) for line in page.head
-                                             if len(line) <= 120)), None),
+        "near": lambda: md.publication_date(near_title(page, title)),
+        "label": lambda: (next(filter(None, (md.published_label_date(line) for line in page.head
+                                             if len(line) <= 120)), None)
+                          or next(filter(None, (md.labelled_date(line) for line in page.head
+                                                if len(line) <= 120 and not md.is_other_date_label(line))), None)),
         "url": lambda: md.date_from_url(page.url),
     }
     found: list[Dated] = []
@@ -181,9 +243,33 @@ def _first(lines, fn):
     return None
 
 
+# Templates printing the 来源 value without a label, in its own element of the info line
+# (``<span class="from">新区融媒体中心</span>``).  Read only when the text is a plausible outlet.
+SOURCE_SELECTORS = ("span.from", "span.source", "span.ly", "span.laiyuan", "em.source", "div.source",
+                    "span.article-source", "span.origin", "a.source")
+
+
+def template_source(page: Page, title: str | None) -> str | None:
+    from .xpaths import select_first
+    el = select_first(page.root, SOURCE_SELECTORS)
+    if el is None:
+        return None
+    text = md.clean_title(raw_text(el))
+    if not text:
+        return None
+    labelled = md.source_from_line(text)
+    if labelled or md.is_source_line(text):
+        return labelled
+    if (2 <= len(text) <= 30 and not re.search(r"\d", text) and not re.search(r"[:：|｜。，！？]", text)
+            and not md.is_placeholder_author(text) and (not title or text not in title)):
+        return text
+    return None
+
+
 def extract_source(page: Page, title: str | None, info: list[str] | None = None) -> str | None:
     return (_first(info or [], md.source_from_line)
             or _first(near_title(page, title), md.source_from_line)
+            or template_source(page, title)
             or page.metas.get("contentsource") or page.metas.get("source") or page.metas.get("copysource")
             or _first((line for line in page.head if md.is_source_line(line) or len(line) <= 80),
                       md.source_from_line))
@@ -557,7 +643,14 @@ def is_caption_text(text: str) -> bool:
 
 
 # A photo credit ends a caption: "…。新华社记者 许畅 摄", "（李四 摄）", "图为…", "▲…", "资料图".
-_CREDIT = re.compile(r"(?:摄|摄影|供图|图源|资料图片?|图片来源[:：].{1,20})\s*[)）]?\s*$|^\s*(?:图为|图片|▲|△|↑)")
+# Agency credits close a caption too: "…（资料照片）。新华社发", "中新社发 张三 摄", "（图片由汽开区提供）".
+_CREDIT = re.compile(
+    r"(?:摄|摄影|供图|图源|资料图片?|资料照片|图片来源[:：].{1,20}|"
+    r"(?:新华社|中新社|新华网|人民网|[\u4e00-\u9fff]{2,8}(?:社|网|报|中心))(?:记者)?\s*(?:[\u4e00-\u9fff·]{2,4}\s*)?发|"
+    r"图片?由.{1,30}提供)\s*[)）]?\s*[。.]?\s*$"
+    r"|^\s*(?:图为|图片|▲|△|↑)")
+# A whole line that is only a picture credit, wherever it stands: "（图片由长春新区提供）", "（李四 摄）".
+_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20})\s*[)）]\s*$")
 
 
 def is_photo_credit(text: str) -> bool:
@@ -583,7 +676,7 @@ def mark_captions(runs: list[Run]) -> list[Run]:
         is_bold = run.bold >= 0.8 * len(run.text.translate(_WS_DEL))
         after_image = prev_image
         prev_image = False
-        if run.caption:
+        if run.caption or _CREDIT_LINE.match(md.simplified_view(run.text)):
             continue
         if (run.img or run.after_img) and (is_caption_text(run.text) or is_photo_credit(run.text)):
             continue
@@ -622,8 +715,16 @@ def filter_runs(runs: list[Run], found: Fields) -> list[str]:
     if runs and runs[-1].text == "\x00truncated":
         runs = runs[:-1]
         found.warnings.append(f"body truncated at about {MAX_BODY_CHARS} characters")
+    recommending = False
     for run in mark_captions(runs):
         text = run.text
+        if RECOMMEND_HEADER.match(md.simplified_view(text)):
+            recommending = True            # a list of other articles follows: titles, links
+            continue
+        if recommending:
+            if is_link_line(run) or (len(text) <= 60 and _punct(text) <= 1):
+                continue
+            recommending = False
         if md.is_editor_line(text):
             found.editor = found.editor or md.editor_from_line(text)
             continue

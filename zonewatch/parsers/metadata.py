@@ -104,6 +104,79 @@ def date_from_text(text: str | None) -> Dated | None:
     return None
 
 
+# 发布日期/发布时间 name the publication; 成文日期/印发日期/更新时间 … name other events (a 信息公开
+# table prints 成文日期 before 发布日期; a page may print 更新时间 before 发布时间).
+_PUBLISH_LABEL = re.compile(r"(?:发布|发表|发稿|发文|刊发|首发|公开)(?:时间|日期|于)\s*[:：]?\s*")
+_OTHER_DATE_LABEL = re.compile(
+    r"(?:(?:成文|印发|签发|生效|实施|施行|废止|失效|截止|最后更新|更新|修改|修订|编辑|采集|访问|登记)(?:时间|日期)"
+    r"|有效期至?|更新于|修改于)\s*[:：]?")
+
+
+def is_other_date_label(line: str) -> bool:
+    """A line labelled with a date that is not the publication's (成文日期, 更新时间, …)."""
+    return len(line) <= 120 and bool(_search(_OTHER_DATE_LABEL, line)) and not _search(_PUBLISH_LABEL, line)
+
+
+def published_label_date(line: str, next_line: str | None = None) -> Dated | None:
+    """A date introduced by 发布日期/发布时间/发表于 (on the line, or on the next line when the
+    label stands alone in its table cell)."""
+    if len(line) > 160:
+        return None
+    m = _search(_PUBLISH_LABEL, line)
+    if not m:
+        return None
+    found = date_from_text(line[m.end():])
+    if found is None and next_line is not None and not line[m.end():].strip():
+        found = date_from_text(next_line) if len(next_line) <= 60 else None
+    return found
+
+
+def date_from_line(line: str) -> Dated | None:
+    """The publication date of a visible line: the one after a 发布 label when printed, else the
+    first date that no other-event label (成文日期, 更新时间 …) introduces."""
+    found = published_label_date(line)
+    if found:
+        return found
+    simple = simplified_view(line)
+    if not _OTHER_DATE_LABEL.search(simple):
+        return date_from_text(line)
+    pos = 0
+    for m in _OTHER_DATE_LABEL.finditer(simple):            # skip each labelled date
+        found = date_from_text(line[pos:m.start()])
+        if found:
+            return found
+        d = _DATE.search(line, m.end())
+        pos = d.end() if d and d.start() - m.end() <= 4 else m.end()
+    return date_from_text(line[pos:])
+
+
+def _bare_label(line: str, pattern: re.Pattern[str]) -> bool:
+    """A line that is only a label (a table cell ``成文日期：`` whose value is the next cell)."""
+    m = _search(pattern, line)
+    return bool(m) and len(line) <= 12 and not line[m.end():].strip(" \u3000\u00a0:：")
+
+
+_PROSE = re.compile(r"[，。！？；]")
+
+
+def publication_date(lines: list[str], max_len: int = 120) -> Dated | None:
+    """Over a run of lines: a 发布日期/发布时间 date wins; else the first date neither labelled
+    nor preceded by a label cell of another event (成文日期, 印发日期, 更新时间 …)."""
+    for i, line in enumerate(lines):
+        found = published_label_date(line, lines[i + 1] if i + 1 < len(lines) else None)
+        if found:
+            return found
+    prev = ""
+    for line in lines:
+        prose = max_len <= 200 and bool(_PROSE.search(line))   # "截至2024年4月30日，…。" is no date line
+        if len(line) <= max_len and not prose and not _bare_label(prev, _OTHER_DATE_LABEL):
+            found = date_from_line(line)
+            if found:
+                return found
+        prev = line
+    return None
+
+
 def labelled_date(line: str) -> Dated | None:
     """A date introduced by 时间/日期/发布时间 in a line."""
     m = _search(_DATE_LABEL, line)
@@ -171,14 +244,16 @@ _VALUE_STOP = re.compile(
     r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
     r"[大中小]?字号|字体|【|\[|分享|打印|来源)|"
     r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]|\s*[·•]\s")
-_ROLE = r"(?:\s*(?:本报|特约)?(?:记者|通讯员)\s*[:：]?\s*)?"      # "作者：通讯员 某": the role is not the name
-_OUTLET = r"(?:[\u4e00-\u9fff]{1,6}?(?:网|社|报|台))?"            # "人民网记者 某"
+# A newsroom or unit before a role word ("融媒记者", "新区融媒体中心记者", "人民网记者"): not a name.
+_UNIT = r"(?:[\u4e00-\u9fff]{0,8}?(?:融媒体中心|融媒中心|融媒体|融媒|新闻中心|传媒中心|传媒集团|新闻网|网|社|报|台))"
+_ROLE = r"(?:\s*(?:本报|特约|见习|" + _UNIT + r")?(?:记者|通讯员)\s*[:：]?\s*)?"  # "作者：通讯员 某": the role is not the name
+_OUTLET = r"(?:" + _UNIT + r")?"                                      # "人民网记者 某"
 _AUTHOR_LABEL = re.compile(
     r"(?:^|(?<=[\s|｜(（\[【]))(?:作者|本报记者|本报特约记者|特约记者|" + _OUTLET + r"记者|通讯员|撰稿|撰文|文字|文/图|图/文|文)"
     r"\s*(?:[:：/／|｜]\s*|\s+)" + _ROLE)
 _AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员)\s*[:：]\s*" + _ROLE)
-_EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：]\s*")
-_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班)\s*[:：]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
+_EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：|｜]\s*")
+_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班|图|摄影|排版|美编|设计)\s*[:：|｜/／]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
 _CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】·•"
 _CLEAN_LEFT = _CLEAN_VALUE
 _CLEAN_RIGHT = _CLEAN_VALUE.replace(")", "").replace("）", "")
@@ -223,6 +298,8 @@ _NO_AUTHOR = re.compile(
     re.I)
 # Role words between names of one byline ("吕丹 通讯员 王静", "张三 实习生 李四"): not names.
 _ROLE_WORD = re.compile(r"\s*(?:本报|特约|见习)?(?:记者|通讯员|实习生|实习记者)\s*[:：]?\s*")
+# A part of a byline that names a unit, not a person ("融媒", "新区融媒体中心", "新闻中心").
+_UNIT_PART = re.compile(r"^(?:本报|特约|见习|" + _UNIT + r")$")
 _AUTHOR_STOP = re.compile(_VALUE_STOP.pattern.replace("本报记者|记者|通讯员|", ""))
 
 
@@ -239,7 +316,12 @@ def split_roles(value: str) -> str:
         parts.append(value[pos:m.start()])
         pos = m.end()
     parts.append(value[pos:])
-    return re.sub(r"\s+", " ", " ".join(p.strip() for p in parts if p.strip()))
+    parts = [w for p in parts for w in (p.split() if _UNIT_PART.match(simplified_view(p.split()[0] if p.split() else ""))
+                                         else [p.strip()]) if w]
+    named = [p for p in parts if not _UNIT_PART.match(simplified_view(p))]
+    if len(named) < len(parts) and named:
+        parts = named
+    return re.sub(r"\s+", " ", " ".join(parts))
 
 
 def author_from_line(line: str, *, colon_only: bool = False) -> str | None:
@@ -272,8 +354,8 @@ _BYLINE = re.compile(
     r"\s*(?:[:：/／|｜]\s*|\s+)?" + _ROLE + _NAMES + r"\s*[)）\]】]?$")
 # "（文/张博 图/李航）", "文/张博 摄影/李航": the writer is the author, the photographer is not.
 _TEXT_AND_PHOTO = re.compile(
-    r"^[(（\[【]?\s*(?:文|文字|撰文|记者)\s*[/／:：]\s*" + _NAMES +
-    r"\s*[，,、\s]\s*(?:图|图片|摄影|摄像|视频)\s*[/／:：]\s*[\u3400-\u9fff·\s、]{2,20}?\s*[)）\]】]?$")
+    r"^[(（\[【]?\s*(?:文|文字|撰文|记者)\s*[/／:：|｜]\s*" + _NAMES +
+    r"\s*[，,、\s|｜]\s*(?:图|图片|摄影|摄像|视频)\s*[/／:：|｜]\s*[\u3400-\u9fff·\s、]{2,20}?\s*[)）\]】]?$")
 _LEAD_REPORTER = re.compile(
     r"^.{0,40}?(?:[(（]\s*(?:本报|特约)?记者\s*[:：]?\s*" + _NAMES + r"\s*[)）]"
     r"|电\s*[(（]\s*(?:(?:本报|特约)?记者\s*[:：]?\s*)?" + _NAMES + r"\s*[)）])")
@@ -306,7 +388,7 @@ def lead_reporter(paragraph: str) -> str | None:
 
 # A trailer may open with page furniture: "【纠错】 责任编辑：…", "[打印] [关闭] 编辑：…".
 _FURNITURE = r"(?:[【\[]\s*(?:纠错|打印|关闭|收藏|分享|返回顶部|关闭窗口|打印本页)\s*[】\]]\s*)*"
-_EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：]")
+_EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：|｜]")
 _SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源)\s*[:：]")
 
 
@@ -332,12 +414,32 @@ def clean_title(text: str | None) -> str | None:
     return text or None
 
 
-def strip_site_suffix(title: str | None, patterns: tuple[str, ...] = ()) -> str | None:
+# Any separator before a suffix the page itself names as its site ("…活动-长春经济技术开发区").
+_LEARNED_SEP = re.compile(r"\s*(?:--|——|—|–|-|_|[|｜]|·|:|：)\s*([^-_|｜—–·]{2,30}?)\s*$")
+
+
+def strip_learned_suffix(title: str, site_names: list[str] | tuple[str, ...]) -> str:
+    """Cut trailing ``<sep><name>`` parts where the page names ``name`` as its site elsewhere
+    (og:site_name, logo, footer owner): the name itself, or a 4+ character part of it."""
+    while site_names:
+        m = _LEARNED_SEP.search(title)
+        if not m or m.start() < 4:
+            break
+        part = m.group(1).strip()
+        if not any(part == n or (len(part) >= 4 and part in n) for n in site_names):
+            break
+        title = title[:m.start()].rstrip()
+    return title
+
+
+def strip_site_suffix(title: str | None, patterns: tuple[str, ...] = (),
+                      site_names: list[str] | tuple[str, ...] = ()) -> str | None:
     title = clean_title(title)
     if not title:
         return None
     for pattern in patterns:
         title = re.sub(pattern, "", title).strip()
+    title = strip_learned_suffix(title, site_names)
     while True:
         m = _SUFFIX.search(title)
         if not m or m.start() < 4 or not _SITE_WORDS.search(m.group(1)):
@@ -365,12 +467,13 @@ def is_paper_page(url: str, page_title: str | None) -> bool:
 
 
 def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str],
-               suffixes: tuple[str, ...] = (), *, trust_page_title: bool = True, paper: bool = False) -> str | None:
+               suffixes: tuple[str, ...] = (), *, trust_page_title: bool = True, paper: bool = False,
+               site_names: list[str] | tuple[str, ...] = ()) -> str | None:
     """Title by agreement: the longest heading that the page/og title contains (or vice versa).
 
     Without agreement the (suffix-stripped) page title wins, unless it only names the site or
     the page is a newspaper page (``paper``): then the first heading that is not a site name."""
-    if page_title and (paper or looks_like_site_name(strip_site_suffix(page_title, suffixes))):
+    if page_title and (paper or looks_like_site_name(strip_site_suffix(page_title, suffixes, site_names))):
         real = [clean_title(h) for h in headings]
         real = [h for h in real if h and 6 <= len(h) <= 200 and not looks_like_site_name(h)]
         meta_titles = [clean_title(r) for r in (metas.get("og:title"), metas.get("articletitle")) if r]
@@ -383,7 +486,7 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
     if trust_page_title:
         refs.append(page_title)
     refs = [clean_title(r) for r in refs if r]
-    stripped = [strip_site_suffix(r, suffixes) for r in refs]
+    stripped = [strip_site_suffix(r, suffixes, site_names) for r in refs]
     agreeing = []
     for h in (clean_title(h) for h in headings):
         if not h or len(h) < 4 or len(h) > 200 or looks_like_site_name(h):

@@ -127,10 +127,18 @@ BOILERPLATE_LINE = re.compile(
     r"点击进入专题|进入专题|打印本页|关闭窗口|【?\s*打印\s*】?|【?\s*关闭\s*】?|[【\[]?\s*字体[:：].{0,12}[】\]]?|"
     r"(?:标签|关键词|关键字|tags?)\s*[:：].{0,80}|【?\s*纠错\s*】?|我要纠错|收藏|"
     r"扫一扫.{0,20}|微信扫一扫.{0,20}|(?:上一篇|下一篇)[:：].{0,80}|上一页.{0,40}|下一页.{0,40}|"
-    r".{0,60}版权所有.{0,60}|copyright.{0,100}|©.{0,100}|.{0,30}ICP备.{0,60}"
+    r".{0,60}版权所有.{0,60}|copyright.{0,100}|©.{0,100}|.{0,30}ICP备.{0,60}|"
+    # WeChat public-account furniture
+    r"往期推荐|往期回顾|往期精选|精彩推荐|推荐阅读|更多精彩|点击.{0,6}[“\"「『]?在看[”\"」』]?.{0,24}|"
+    r".{0,12}点亮.{0,4}[“\"「『]?在看[”\"」』]?.{0,24}|.{0,10}长按.{0,12}(?:识别|关注|二维码).{0,30}|"
+    r".{0,10}扫码关注.{0,30}|.{0,10}扫描二维码.{0,30}|关注我们.{0,20}|阅读原文|预览时标签不可点"
     r")\s*$",
     re.IGNORECASE,
 )
+
+# A header line after which a body lists other articles (titles, links) until prose resumes.
+RECOMMEND_HEADER = re.compile(
+    r"^\s*[【\[]?\s*(?:往期推荐|往期回顾|往期精选|精彩推荐|推荐阅读|相关阅读|相关新闻|相关链接|延伸阅读|猜你喜欢|更多精彩)\s*[】\]]?\s*$")
 
 # Classes of caption elements inside a body.
 CAPTION_CLASS = re.compile(r"(^|[\s_-])(pictext|pic_?text|caption|img_?desc|imgtitle|img_?title|pic_?title|tupian|picdesc)($|[\s_-])", re.I)
