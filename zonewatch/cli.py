@@ -270,8 +270,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "warehouse", None):
-        os.environ["ZONEWATCH_WAREHOUSE"] = args.warehouse
     try:
         return args.func(args)
     except KeyboardInterrupt:

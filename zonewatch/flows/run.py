@@ -38,8 +38,10 @@ from zonewatch.flows.report import RunReport
 from zonewatch.flows.tasks import ArchiveRef, batches, dask_address, discover_task, fetch_articles_task
 from zonewatch.settings import Settings
 from zonewatch.sources import Source, get_source, load_sources
+from zonewatch.parsers.syndication import StoryIndex
 from zonewatch.warehouse import Warehouse, WarehouseLocked, fact_rows, run_lock
 from zonewatch.warehouse.lake import retry_conflicts
+from zonewatch.warehouse.search import refresh_index
 
 SOURCE_LIMIT_PREFIX = "zonewatch-source-"
 
@@ -213,6 +215,7 @@ def load_snapshot(report: RunReport, settings: Settings, outcomes: list[pipeline
         # The whole transaction, so that it can be run again after a conflict (shared catalogs).
         with Warehouse.open(settings.warehouse, wait=60) as warehouse, \
                 warehouse.run(report.run_id, report.flow) as tx:
+            assign_stories(tx, articles)
             counts = tx.load("articles", articles)
             report.articles_new, report.articles_updated = counts["new"], counts["updated"]
             report.articles_unchanged = unchanged_before + counts["unchanged"]
@@ -230,10 +233,21 @@ def load_snapshot(report: RunReport, settings: Settings, outcomes: list[pipeline
                 report.row(), default=str))})
 
     retry_conflicts(transaction, what=f"{report.flow} run {report.run_id}")
+    try:
+        refresh_index(settings.warehouse)
+    except Exception as exc:  # the next search refreshes it anyway; the snapshot is what counts
+        log.warning("search index not refreshed after snapshot %s: %s", report.snapshot_id, exc)
     log.info("%s", report.summary())
     create_markdown_artifact(key=f"{report.flow}-report", markdown=report.markdown(),
                              description=f"zonewatch {report.flow} run {report.run_id}")
     return report
+
+
+def assign_stories(tx, articles) -> None:
+    """Copies of one story (mirrors, syndication, reposts) share a story_id, found by MinHash."""
+    index = StoryIndex.from_rows(tx.story_rows())
+    for article in articles:
+        article.story_id, article.body_signature = index.assign(article.canonical_url, article.body)
 
 
 def _new_state(result, state: RunState | None) -> bool:

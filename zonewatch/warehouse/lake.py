@@ -635,6 +635,13 @@ class Run:
             total[k] = total.get(k, 0) + v
         return result
 
+    def story_rows(self) -> list[tuple[str, list[int] | None, str]]:
+        """(canonical_url, body_signature, story_id) of every stored article, for the story index."""
+        self._check_open()
+        return self._con.execute(
+            f"SELECT canonical_url, body_signature, story_id FROM {CATALOG}.articles "
+            "WHERE story_id IS NOT NULL").fetchall()
+
     def commit(self, message: str | None = None, extra: Mapping[str, Any] | None = None) -> int | None:
         """Commit with ``message``; the snapshot's extra info holds run_id, flow, the counts and
         ``extra``. Returns the new snapshot id, or None when the run wrote nothing."""

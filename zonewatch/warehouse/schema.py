@@ -122,6 +122,8 @@ ARTICLES = Table(
         _c("page_count", "INTEGER"),
         _c("content_hash", nullable=False),
         _c("warnings", "VARCHAR[]"),
+        _c("story_id", doc="one id for the copies of one story (syndication, mirrors, reposts)"),
+        _c("body_signature", "UBIGINT[]", doc="MinHash of the normalised body, for near-duplicate search"),
         _c("first_seen_run", auto="run_id", on_update=False),
         _c("last_run", auto="run_id"),
         _c("first_seen_at", "TIMESTAMPTZ", auto="now", on_update=False),
