@@ -86,3 +86,25 @@ def test_short_bodies_never_merge():
     first, _ = index.assign("http://a.example/1.html", text)
     second, _ = index.assign("http://b.example/2.html", text)
     assert first != second and second == story_id_for("http://b.example/2.html")
+
+
+def test_story_ids_persist_in_the_warehouse_across_runs(tmp_path):
+    """The load path: a repost loaded in a later run joins the story stored by an earlier run."""
+    from zonewatch.flows.run import assign_stories
+    from zonewatch.warehouse import Warehouse
+    original = parse_page(html("syn_original.html"), ORIGINAL)
+    other = parse_page(html("syn_interview_a.html"), "http://jl.people.com.cn/n2/2022/1011/c349771-40118000.html")
+    copy = parse_page(html("syn_copy.html"), COPY)
+    with Warehouse.open(tmp_path / "wh") as wh:
+        with wh.run("r1", "test") as tx:
+            assign_stories(tx, [original, other])
+            tx.load("articles", [original, other])
+            tx.commit("first")
+        with wh.run("r2", "test") as tx:
+            assign_stories(tx, [copy])
+            tx.load("articles", [copy])
+            tx.commit("second")
+        _, rows = wh.sql("SELECT canonical_url, story_id FROM articles ORDER BY 1")
+    stories = dict(rows)
+    assert stories[COPY] == stories[ORIGINAL] == story_id_for(ORIGINAL)
+    assert stories[other.canonical_url] != stories[ORIGINAL]
