@@ -1,4 +1,5 @@
-"""Full-text search on a real DuckLake warehouse and its real on-disk FTS index.
+"""Full-text search on a real DuckLake warehouse and its real on-disk index; the scores are checked
+against the DuckDB FTS extension's own ``match_bm25`` over the same tokens.
 
 The articles are written here, some in traditional characters, and normalised as the parsers
 do (``normalize_text``); every expected set below was worked out by reading these texts.
@@ -13,7 +14,7 @@ import pytest
 from zonewatch.cli import main
 from zonewatch.parsers.normalize import normalize_text
 from zonewatch.warehouse import Warehouse
-from zonewatch.warehouse.search import INDEX_FILE, STATE_FILE, _connect, _lookup_words, refresh_index, search
+from zonewatch.warehouse.search import INDEX_FILE, STATE_FILE, _connect, doc_tokens, refresh_index, search
 
 CST = timezone(timedelta(hours=8))
 
@@ -104,21 +105,61 @@ def test_hits_carry_metadata_snippet_and_keywords(warehouse):
     assert "【GDP】增长6.8%" in hit.snippet            # highlighted as the text writes it
 
 
-def test_scores_are_the_fts_extensions_bm25(warehouse):
-    hits = search(warehouse, "汽开区")
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    con = _connect(warehouse / INDEX_FILE, read_only=True)
+def fts_bm25(term: str) -> dict[str, float]:
+    """match_bm25 of the FTS extension over the five articles' tokens (an in-memory index built
+    by the extension itself), for the indexed words that contain ``term`` or that it contains."""
+    con = _connect(":memory:", fts=True)
     try:
-        tids = {tid for _, tid, _ in _lookup_words(con, ["汽开区"])}
-        words = [r[0] for r in con.execute("SELECT term FROM fts_main_docs.dict WHERE termid IN "
-                                           "(SELECT unnest(?::INTEGER[]))", [sorted(tids)]).fetchall()]
-        assert "汽开区" in words
-        expected = dict(con.execute(
-            "SELECT canonical_url, score FROM (SELECT canonical_url, fts_main_docs.match_bm25(doc_id, ?) AS score "
-            "FROM docs) WHERE score IS NOT NULL", [" ".join(words)]).fetchall())
+        con.execute("CREATE TABLE d (url VARCHAR, tokens VARCHAR)")
+        for key in RAW:
+            a = article(key)
+            con.execute("INSERT INTO d VALUES (?, ?)", [a["canonical_url"], doc_tokens(a["title"], a["body"])])
+        con.execute(r"PRAGMA create_fts_index('d', 'url', 'tokens', stemmer = 'none', stopwords = 'none', "
+                    r"ignore = '\s+', strip_accents = 0, lower = 1)")
+        words = [w for (w,) in con.execute(
+            "SELECT term FROM fts_main_d.dict WHERE contains(term, $1) OR (length(term) >= 2 AND contains($1, term))",
+            [term]).fetchall()]
+        return dict(con.execute(
+            "SELECT url, score FROM (SELECT url, fts_main_d.match_bm25(url, ?) AS score FROM d) "
+            "WHERE score IS NOT NULL", [" ".join(words)]).fetchall())
     finally:
         con.close()
-    assert {h.canonical_url: pytest.approx(h.score) for h in hits} == {u: expected[u] for u in (url("A2"), url("A4"))}
+
+
+@pytest.mark.parametrize("query, keys", [("汽开区", ("A2", "A4")), ("新能源", ("A1", "A2", "A3")),
+                                         ("冰雪", ("A5",)), ("经济技术开发区", ("A1", "A4"))])
+def test_scores_are_the_fts_extensions_bm25(warehouse, query, keys):
+    hits = search(warehouse, query)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    expected = fts_bm25(query)
+    assert {h.canonical_url: pytest.approx(h.score) for h in hits} == {url(k): expected[url(k)] for k in keys}
+
+
+def test_index_file_has_no_fts_schema_and_postings_by_key(warehouse):
+    con = _connect(warehouse / INDEX_FILE, read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert {"docs", "texts", "dict", "postings", "doc_terms", "meta"} <= tables
+        # every (word, article) pair once, with the word's df equal to its posting list's length
+        assert con.execute("SELECT count(*) FROM dict AS d JOIN postings AS p USING (termid) "
+                           "WHERE d.df <> len(p.entries)").fetchone()[0] == 0
+        words = dict(con.execute("SELECT term, df FROM dict").fetchall())
+        assert words["新能源"] == 3 and words["汽开区"] == 2
+    finally:
+        con.close()
+
+
+def test_ties_and_filters_agree_with_a_full_scan(warehouse):
+    # the same question asked of every article's text: the set, the order of equal scores
+    # (newest first) and the since/source filters
+    for kw in ({}, {"since": "2023-01-01"}, {"source": ["jlrb", "zgyq"]}, {"limit": 1}):
+        hits = search(warehouse, "增长", **kw)
+        urls = [h.canonical_url for h in hits]
+        assert len(urls) == len(set(urls))
+        keys = [(-h.score, -h.published.timestamp()) for h in hits]
+        assert keys == sorted(keys)
+    assert found(warehouse, "增长") == {"A2", "A3", "A5"}
+    assert found(warehouse, "增长", since="2025-01-01", source="jlrb") == {"A3", "A5"}
 
 
 def test_index_follows_new_snapshots(tmp_path):

@@ -1,11 +1,19 @@
 """Full-text search over the articles, and the reads behind ``zonewatch report``.
 
 DuckDB's FTS tokeniser does not split Chinese, and ``create_fts_index`` cannot write into a
-DuckLake catalog, so the index is a local DuckDB file beside the catalog::
+DuckLake catalog, so the index is a local DuckDB file beside the catalog. It no longer uses the
+FTS extension: its own inverted index is smaller to query and can be updated in place::
 
-    <warehouse>/search.duckdb   table ``docs`` (one row per article: title, published, source,
-                                keywords, text = title + normalised body, tokens = the text
-                                segmented by jieba) and the FTS index over ``tokens``
+    <warehouse>/search.duckdb   ``docs``      one row per article (doc_id primary key): URL, title,
+                                              published, source, keywords, content hash, ``len``
+                                              (number of tokens)
+                                ``texts``     doc_id primary key → title + "\\n" + normalised body
+                                              (snippets and substring checks read a few rows
+                                              through the key instead of scanning the column)
+                                ``dict``      termid → word, df (articles containing it)
+                                ``postings``  termid primary key → BIGINT[] of doc_id << 32 | tf
+                                ``doc_terms`` doc_id → its termids (what a refresh must remove)
+                                ``meta``      snapshot, tokeniser fingerprint, format
     <warehouse>/search.json     which snapshot the index was built from, the catalog file's
                                 stamp at that time, and the tokeniser's fingerprint
     <warehouse>/search.lock     held while the index is being refreshed
@@ -18,16 +26,22 @@ tokens are dropped; the title is counted twice.
 Querying. The query is normalised like the bodies (``normalize_text``: traditional to
 simplified, NFKC …) and split on white space into terms; every term must occur in the
 article's text (an AND of substrings, case-insensitive, checked on the candidates). Candidates
-come from the FTS index: every indexed word that is contained in a term (so the query needs no
-jieba and cannot disagree with the index's segmentation), scored by BM25. A term containing no
-indexed word (a single character, say) is matched by a scan of the text instead (score 0 from
-that term).
+come from the inverted index: every indexed word that contains a term or that a term contains
+(so the query needs no jieba and cannot disagree with the index's segmentation), scored by BM25
+exactly as the FTS extension's ``match_bm25`` scores those words (k = 1.2, b = 0.75, log10 idf,
+``len`` and ``avgdl`` in tokens). A term containing no indexed word (a single character, say) is
+matched by a scan of the text instead (score 0 from that term). Each process keeps the word
+dictionary and per-article length, date, source and rank in memory (loaded once per index
+file); postings are read through the primary key, filters (``since``/``source``) are applied to
+the candidate set before ranking, and candidates that need a look at their text are checked in
+rank order only until the best ``limit`` are known.
 
 Freshness. ``refresh_index`` (call it after each committed snapshot) reads the article URLs and
 content hashes of the latest snapshot, segments only new or changed articles (content_hash),
-drops removed ones, and writes a new index file that replaces the old one atomically (readers
-in other processes keep the file they opened). ``search`` refreshes lazily when the catalog
-file changed since the index was built (a cheap stat; the snapshot id decides).
+and updates a copy of the index file in place (only the postings of the words of changed or
+removed articles are rewritten), which then replaces the old file atomically (readers in other
+processes keep the file they opened). ``search`` refreshes lazily when the catalog file changed
+since the index was built (a cheap stat; the snapshot id decides).
 """
 from __future__ import annotations
 
@@ -37,18 +51,22 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 import time
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime, time as dtime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 
 from zonewatch.warehouse.lake import CATALOG_FILE, TIMEZONE, Warehouse, WarehouseLocked, extension_path
 
@@ -57,19 +75,30 @@ log = logging.getLogger(__name__)
 INDEX_FILE = "search.duckdb"
 STATE_FILE = "search.json"
 LOCK_FILE = "search.lock"
-FORMAT = 2                      # bump when the docs table or the token rules change
+FORMAT = 3                      # bump when the index tables or the token rules change
 TITLE_WEIGHT = 2                # the title's tokens are indexed this many times
 PARALLEL_MIN_DOCS = 4000        # segment in worker processes from this many changed articles
 SNIPPET_CHARS = 100
 HL_OPEN, HL_CLOSE = "【", "】"
 CHUNK_CHARS = 4_000_000
+BM25_K, BM25_B = 1.2, 0.75
+SCAN_FROM = 20_000              # check the text of this many articles or more by a scan, not the key
 
-_DOC_SPEC = {"canonical_url": "VARCHAR", "url": "VARCHAR", "title": "VARCHAR", "published": "TIMESTAMPTZ",
-             "source_id": "VARCHAR", "keywords": "VARCHAR[]", "content_hash": "VARCHAR", "text": "VARCHAR",
-             "tokens": "VARCHAR"}
-_DOC_COLS = ", ".join(_DOC_SPEC)
-
-
+_STAGE_SPEC = {"doc_id": "INTEGER", "canonical_url": "VARCHAR", "url": "VARCHAR", "title": "VARCHAR",
+               "published": "TIMESTAMPTZ", "source_id": "VARCHAR", "keywords": "VARCHAR[]",
+               "content_hash": "VARCHAR", "text": "VARCHAR", "len": "INTEGER", "terms": "VARCHAR[]",
+               "tfs": "INTEGER[]"}
+_DOC_COLS = "doc_id, canonical_url, url, title, published, source_id, keywords, content_hash, len"
+_SCHEMA = """
+CREATE TABLE docs (doc_id INTEGER PRIMARY KEY, canonical_url VARCHAR, url VARCHAR, title VARCHAR,
+                   published TIMESTAMPTZ, source_id VARCHAR, keywords VARCHAR[], content_hash VARCHAR,
+                   len INTEGER);
+CREATE TABLE texts (doc_id INTEGER PRIMARY KEY, text VARCHAR);
+CREATE TABLE doc_terms (doc_id INTEGER PRIMARY KEY, termids INTEGER[]);
+CREATE TABLE dict (termid INTEGER, term VARCHAR, df INTEGER);
+CREATE TABLE postings (termid INTEGER PRIMARY KEY, entries BIGINT[]);
+CREATE TABLE meta (snapshot_id BIGINT, fingerprint VARCHAR, format INTEGER, built_at TIMESTAMPTZ);
+"""
 @dataclass(frozen=True)
 class Hit:
     """One ranked article. ``snippet`` marks the matched words with 【】."""
@@ -163,8 +192,15 @@ def doc_tokens(title: str | None, body: str | None) -> str:
     return " ".join(title_tokens * TITLE_WEIGHT + segment(body or ""))
 
 
-def _segment_batch(batch: list[tuple[str | None, str | None]]) -> list[str]:
-    return [doc_tokens(t, b) for t, b in batch]
+def doc_counts(title: str | None, body: str | None) -> tuple[int, list[str], list[int]]:
+    """(number of tokens, distinct tokens, their counts) of an article, as ``doc_tokens`` splits."""
+    tokens = segment(title or "") * TITLE_WEIGHT + segment(body or "")
+    counts = Counter(tokens)
+    return len(tokens), list(counts), list(counts.values())
+
+
+def _segment_batch(batch: list[tuple[str | None, str | None]]) -> list[tuple[int, list[str], list[int]]]:
+    return [doc_counts(t, b) for t, b in batch]
 
 
 def query_terms(query: str) -> list[str]:
@@ -211,14 +247,17 @@ def _write_state(warehouse: Path, state: dict[str, Any]) -> None:
     os.replace(tmp, warehouse / STATE_FILE)
 
 
-def _connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path | str = ":memory:", read_only: bool = False, fts: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection in the project's time zone (``fts``: with the FTS extension loaded;
+    the index itself does not need it)."""
     con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False})
-    ext = str(extension_path("fts")).replace("'", "''")
-    try:
-        con.execute(f"LOAD '{ext}'")
-    except duckdb.Error:
-        con.execute(f"INSTALL '{ext}'")
-        con.execute("LOAD fts")
+    if fts:
+        ext = str(extension_path("fts")).replace("'", "''")
+        try:
+            con.execute(f"LOAD '{ext}'")
+        except duckdb.Error:
+            con.execute(f"INSTALL '{ext}'")
+            con.execute("LOAD fts")
     con.execute(f"SET GLOBAL TimeZone = '{TIMEZONE}'")
     return con
 
@@ -240,10 +279,11 @@ class _FileLock:
             self.fd = None
 
 
-def _insert_docs(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]]) -> None:
-    spec = json.dumps([_DOC_SPEC]).replace("'", "''")
-    select = ", ".join(f"r.{c}" for c in _DOC_SPEC)
-    sql = f"INSERT INTO {table} SELECT {select} FROM (SELECT unnest(from_json($1::VARCHAR, '{spec}')) AS r)"
+def _insert_json(con: duckdb.DuckDBPyConnection, table: str, spec: dict[str, str],
+                 rows: Iterable[dict[str, Any]]) -> None:
+    js = json.dumps([spec]).replace("'", "''")
+    select = ", ".join(f"r.{c}" for c in spec)
+    sql = f"INSERT INTO {table} SELECT {select} FROM (SELECT unnest(from_json($1::VARCHAR, '{js}')) AS r)"
     chunk, size = [], 0
     for row in rows:
         text = json.dumps(row, ensure_ascii=False, default=str)
@@ -265,6 +305,8 @@ def _old_hashes(index: Path, state: dict[str, Any], fp: str) -> dict[str, str]:
     except duckdb.Error:
         return {}
     try:
+        if con.execute("SELECT format, fingerprint FROM meta").fetchone() != (FORMAT, fp):
+            return {}
         return dict(con.execute("SELECT canonical_url, content_hash FROM docs").fetchall())
     except duckdb.Error:
         return {}
@@ -272,7 +314,8 @@ def _old_hashes(index: Path, state: dict[str, Any], fp: str) -> dict[str, str]:
         con.close()
 
 
-def _segment_all(pairs: list[tuple[str | None, str | None]], workers: int | None) -> list[str]:
+def _segment_all(pairs: list[tuple[str | None, str | None]],
+                 workers: int | None) -> list[tuple[int, list[str], list[int]]]:
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(pairs) < PARALLEL_MIN_DOCS:
         return _segment_batch(pairs)
@@ -283,13 +326,60 @@ def _segment_all(pairs: list[tuple[str | None, str | None]], workers: int | None
         return [t for out in pool.map(_segment_batch, batches) for t in out]
 
 
+def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], dropped_urls: list[str],
+           snap: int, fp: str) -> None:
+    """Remove the articles ``dropped_urls`` from the index open on ``con`` and add ``rows``
+    (staged articles with their token counts): the postings of every word they contain are
+    rewritten, the others are left as they are."""
+    con.execute("CREATE TEMP TABLE dropped AS SELECT doc_id FROM docs "
+                "WHERE canonical_url IN (SELECT unnest($1::VARCHAR[]))", [dropped_urls])
+    first = con.execute("SELECT coalesce(max(doc_id), 0) + 1 FROM docs").fetchone()[0]
+    for i, r in enumerate(rows):
+        r["doc_id"] = first + i
+    cols = ", ".join(f"{c} {t}" for c, t in _STAGE_SPEC.items())
+    con.execute(f"CREATE TEMP TABLE staged ({cols})")
+    _insert_json(con, "staged", _STAGE_SPEC, rows)
+    con.execute("CREATE TEMP TABLE flat AS SELECT doc_id, unnest(terms) AS term, unnest(tfs) AS tf FROM staged")
+    con.execute("INSERT INTO dict SELECT (SELECT coalesce(max(termid), -1) FROM dict) "
+                "+ row_number() OVER (ORDER BY term), term, 0 "
+                "FROM (SELECT DISTINCT term FROM flat) AS n ANTI JOIN dict USING (term)")
+    con.execute("CREATE TEMP TABLE ft AS SELECT d.termid, f.doc_id, f.tf FROM flat AS f JOIN dict AS d USING (term)")
+    con.execute("CREATE TEMP TABLE touched AS SELECT DISTINCT termid FROM ("
+                "SELECT unnest(termids) AS termid FROM doc_terms WHERE doc_id IN (SELECT doc_id FROM dropped) "
+                "UNION ALL SELECT termid FROM ft)")
+    con.execute("""
+        CREATE TEMP TABLE fresh AS
+        SELECT termid, list(v) AS entries FROM (
+            SELECT termid, v FROM (
+                SELECT termid, unnest(entries) AS v FROM postings WHERE termid IN (SELECT termid FROM touched))
+            WHERE (v >> 32)::INTEGER NOT IN (SELECT doc_id FROM dropped)
+            UNION ALL
+            SELECT termid, (doc_id::BIGINT << 32) | tf::BIGINT FROM ft)
+        GROUP BY termid""")
+    con.execute("DELETE FROM postings WHERE termid IN (SELECT termid FROM touched)")
+    con.execute("INSERT INTO postings SELECT termid, entries FROM fresh ORDER BY termid")
+    con.execute("UPDATE dict SET df = n.df FROM (SELECT t.termid, coalesce(len(f.entries), 0)::INTEGER AS df "
+                "FROM touched AS t LEFT JOIN fresh AS f USING (termid)) AS n WHERE dict.termid = n.termid")
+    for table in ("docs", "texts", "doc_terms"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM dropped)")
+    con.execute(f"INSERT INTO docs SELECT {_DOC_COLS} FROM staged ORDER BY doc_id")
+    con.execute("INSERT INTO texts SELECT doc_id, text FROM staged ORDER BY doc_id")
+    con.execute("INSERT INTO doc_terms SELECT doc_id, list(termid ORDER BY termid) FROM ft "
+                "GROUP BY doc_id ORDER BY doc_id")
+    con.execute("DELETE FROM meta")
+    con.execute("INSERT INTO meta SELECT ?::BIGINT, ?::VARCHAR, ?::INTEGER, now()", [snap, fp, FORMAT])
+    for table in ("dropped", "staged", "flat", "ft", "touched", "fresh"):
+        con.execute(f"DROP TABLE {table}")
+
+
 def refresh_index(warehouse_path: Path | str, *, full: bool = False, workers: int | None = None,
                   wait: float = 60.0) -> IndexStatus:
     """Bring ``<warehouse>/search.duckdb`` up to the latest snapshot.
 
-    Only articles whose content_hash is new or changed are segmented (``full``: all of them);
-    nothing is written when the articles did not change. Safe to call from several processes
-    (they take turns); a query running meanwhile keeps reading the previous index file.
+    Only articles whose content_hash is new or changed are segmented (``full``: all of them,
+    into a new file); nothing is written when the articles did not change. Safe to call from
+    several processes (they take turns); a query running meanwhile keeps reading the previous
+    index file.
     """
     started = time.monotonic()
     warehouse = Path(warehouse_path).resolve()
@@ -307,13 +397,13 @@ def refresh_index(warehouse_path: Path | str, *, full: bool = False, workers: in
             current = dict(con.execute(
                 f"SELECT canonical_url, content_hash FROM lake.articles AT (VERSION => {snap})").fetchall())
             changed = sorted(u for u, h in current.items() if old.get(u) != h)
-            removed = [u for u in old if u not in current]
+            removed = sorted(u for u in old if u not in current)
             rows: list[dict[str, Any]] = []
             if changed:
                 cur = con.execute(
                     f"SELECT canonical_url, url, title, published, source_id, keywords, content_hash, body "
                     f"FROM lake.articles AT (VERSION => {snap}) "
-                    f"WHERE canonical_url IN (SELECT unnest($1::VARCHAR[]))", [changed])
+                    f"WHERE canonical_url IN (SELECT unnest($1::VARCHAR[])) ORDER BY canonical_url", [changed])
                 cols = [d[0] for d in cur.description]
                 rows = [dict(zip(cols, r)) for r in cur.fetchall()]
         status = IndexStatus(snap, articles=len(current), segmented=len(rows), removed=len(removed))
@@ -322,36 +412,22 @@ def refresh_index(warehouse_path: Path | str, *, full: bool = False, workers: in
             _write_state(warehouse, state)
             status.seconds = time.monotonic() - started
             return status
-        tokens = _segment_all([(r["title"], r["body"]) for r in rows], workers)
-        for r, t in zip(rows, tokens):
+        counts = _segment_all([(r["title"], r["body"]) for r in rows], workers)
+        for r, (n, terms, tfs) in zip(rows, counts):
             body = r.pop("body") or ""
             r["text"] = (r["title"] or "") + "\n" + body
-            r["tokens"] = t
+            r["len"], r["terms"], r["tfs"] = n, terms, tfs
             r["keywords"] = list(r["keywords"] or [])
         tmp = warehouse / f"{INDEX_FILE}.{os.getpid()}.tmp"
         tmp.unlink(missing_ok=True)
+        incremental = bool(old) and index.exists()
+        if incremental:
+            shutil.copyfile(index, tmp)         # closed and checkpointed: the file is the database
         con = _connect(tmp)
         try:
-            cols = ", ".join(f"{c} {t}" for c, t in _DOC_SPEC.items())
-            con.execute(f"CREATE TEMP TABLE staged ({cols})")
-            if old and index.exists():
-                con.execute(f"ATTACH '{str(index).replace(chr(39), chr(39) * 2)}' AS old (READ_ONLY)")
-                con.execute(f"INSERT INTO staged SELECT {_DOC_COLS} FROM old.docs "
-                            f"WHERE canonical_url NOT IN (SELECT unnest($1::VARCHAR[]))", [changed + removed])
-                con.execute("DETACH old")
-            _insert_docs(con, "staged", rows)
-            con.execute(f"CREATE TABLE docs AS SELECT row_number() OVER (ORDER BY published DESC NULLS LAST, "
-                        f"canonical_url)::INTEGER AS doc_id, {_DOC_COLS} FROM staged "
-                        f"ORDER BY published DESC NULLS LAST, canonical_url")
-            con.execute("DROP TABLE staged")
-            con.execute(r"PRAGMA create_fts_index('docs', 'doc_id', 'tokens', stemmer = 'none', "
-                        r"stopwords = 'none', ignore = '\s+', strip_accents = 0, lower = 1, overwrite = 1)")
-            # match_bm25 scans the whole terms table (~0.3 s at 100,000 articles); the same scores
-            # come from per-document term counts sorted by term, which a query reads a few blocks of.
-            con.execute("CREATE TABLE postings AS SELECT termid, docid, count(*)::INTEGER AS tf "
-                        "FROM fts_main_docs.terms GROUP BY termid, docid ORDER BY termid, docid")
-            con.execute("CREATE TABLE meta AS SELECT ?::BIGINT AS snapshot_id, ?::VARCHAR AS fingerprint, "
-                        "?::INTEGER AS format, now() AS built_at", [snap, fp, FORMAT])
+            if not incremental:
+                con.execute(_SCHEMA)
+            _apply(con, rows, changed + removed if incremental else [], snap, fp)
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
@@ -387,7 +463,69 @@ def ensure_index(warehouse_path: Path | str) -> None:
 # ---------------------------------------------------------------------------------------
 # queries
 
-_conns: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
+_NO_TIME = np.iinfo(np.int64).min      # published IS NULL: never on or after ``since``
+
+
+class _Index:
+    """An index file open read-only, with what every query needs kept in memory: the words
+    (for substring lookups) and, per doc_id, the length in tokens, publication time, source and
+    rank (published DESC NULLS LAST, canonical_url: the order of equal scores)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        words = con.execute("SELECT termid, term, df FROM dict WHERE df > 0 ORDER BY termid").fetchall()
+        self.word_ids = {term: termid for termid, term, _ in words}
+        self.joined = "\n".join(term for _, term, _ in words) + "\n"
+        self.starts, self.termids, pos = [], [], 0
+        for termid, term, _ in words:
+            self.starts.append(pos)
+            self.termids.append(termid)
+            pos += len(term) + 1
+        self.df = np.zeros((words[-1][0] + 1) if words else 1, dtype=np.float64)
+        for termid, _, df in words:
+            self.df[termid] = df
+        d = con.execute("SELECT doc_id, len, coalesce(epoch_us(published), ?) AS pub, "
+                        "coalesce(source_id, '') AS source_id, "
+                        "row_number() OVER (ORDER BY published DESC NULLS LAST, canonical_url) AS rank "
+                        "FROM docs", [int(_NO_TIME)]).fetchnumpy()
+        ids = np.asarray(d["doc_id"], dtype=np.int64)
+        size = int(ids.max()) + 1 if len(ids) else 1
+        self.size = size
+        self.alive = np.zeros(size, dtype=bool)
+        self.alive[ids] = True
+        self.length = np.zeros(size, dtype=np.float64)
+        self.length[ids] = np.asarray(d["len"], dtype=np.float64)
+        self.pub = np.full(size, _NO_TIME, dtype=np.int64)
+        self.pub[ids] = np.asarray(d["pub"], dtype=np.int64)
+        self.rank = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        self.rank[ids] = np.asarray(d["rank"], dtype=np.int64)
+        names = [str(s) for s in d["source_id"]]
+        self.source_codes = {s: i for i, s in enumerate(sorted(set(names)))}
+        self.source = np.full(size, -1, dtype=np.int32)
+        self.source[ids] = np.array([self.source_codes[s] for s in names], dtype=np.int32)
+        self.source_codes.pop("", None)             # a missing source matches no filter
+        self.num_docs = len(ids)
+        self.avgdl = float(self.length.sum() / len(ids)) if len(ids) else 0.0
+
+    def words(self, term: str) -> dict[int, bool]:
+        """termid → whether the word contains ``term`` (else ``term`` contains the word, of two
+        characters or more), for every indexed word of either kind."""
+        out: dict[int, bool] = {}
+        joined, at = self.joined, 0
+        while (p := joined.find(term, at)) >= 0:
+            i = bisect_right(self.starts, p) - 1
+            out[self.termids[i]] = True
+            at = self.starts[i + 1] if i + 1 < len(self.starts) else len(joined)
+        n = len(term)
+        for a in range(n - 1):
+            for b in range(a + 2, n + 1):
+                termid = self.word_ids.get(term[a:b])
+                if termid is not None and termid not in out:
+                    out[termid] = False
+        return out
+
+
+_conns: dict[Path, tuple[tuple[int, int], _Index]] = {}
 _conns_lock = threading.Lock()
 
 
@@ -397,22 +535,27 @@ def _forget(index: Path) -> None:
     with _conns_lock:
         held = _conns.pop(index, None)
     if held is not None:
-        held[1].close()
+        held[1].con.close()
 
 
-def _index_connection(index: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the index file, kept per process until the file is replaced."""
+def _open_index(index: Path) -> _Index:
+    """The index file open read-only, kept per process until the file is replaced."""
     st = index.stat()
     key = (st.st_ino, st.st_mtime_ns)
     with _conns_lock:
         held = _conns.get(index)
         if held is not None and held[0] == key:
-            return held[1].cursor()
+            return held[1]
         if held is not None:
-            held[1].close()
+            held[1].con.close()
         con = _connect(index, read_only=True)
-        _conns[index] = (key, con)
-        return con.cursor()
+        try:
+            ix = _Index(con)
+        except BaseException:
+            con.close()
+            raise
+        _conns[index] = (key, ix)
+        return ix
 
 
 def _since(value: date | datetime | str | None) -> datetime | None:
@@ -425,21 +568,15 @@ def _since(value: date | datetime | str | None) -> datetime | None:
     return datetime.combine(value, dtime(0), ZoneInfo(TIMEZONE))
 
 
-def _lookup_words(con: duckdb.DuckDBPyConnection, terms: list[str]) -> list[tuple[int, int, bool]]:
-    """(term index, termid, is_superstring) of the indexed words that contain a term or that a
-    term contains (two characters or more)."""
-    return con.execute(
-        "SELECT t.qi, d.termid, contains(d.term, t.q) AS sup "
-        "FROM (SELECT unnest($1::VARCHAR[]) AS q, generate_subscripts($1::VARCHAR[], 1) - 1 AS qi) AS t "
-        "JOIN fts_main_docs.dict AS d ON contains(d.term, t.q) OR (length(d.term) >= 2 AND contains(t.q, d.term))",
-        [terms]).fetchall()
-
-
 def _contains(term: str) -> tuple[str, str]:
     """SQL testing that the text contains ``term`` (lower-cased, so case-insensitive for Latin letters)."""
     if any("a" <= c <= "z" for c in term):
-        return "contains(lower(d.text), ?)", term
-    return "contains(d.text, ?)", term
+        return "contains(lower(text), ?)", term
+    return "contains(text, ?)", term
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids)
 
 
 def search(warehouse_path: Path | str, query: str, *, since: date | datetime | str | None = None,
@@ -460,29 +597,50 @@ def search(warehouse_path: Path | str, query: str, *, since: date | datetime | s
     if not index.exists():
         raise FileNotFoundError(f"no search index at {index}; run refresh_index first")
     sources = [source] if isinstance(source, str) else list(source or [])
-    con = _index_connection(index)
+    ix = _open_index(index)
+    con = ix.con.cursor()
     try:
-        ranked = _rank(con, terms, _since(since), sources, int(limit))
+        ranked = _rank(ix, con, terms, _since(since), sources, int(limit))
         if not ranked:
             return []
-        ids = [r[0] for r in ranked]
-        # a literal list is pushed into the scan: only the blocks holding these rows are read
-        cur = con.execute("SELECT doc_id, canonical_url, url, title, published, source_id, keywords, text "
-                          f"FROM docs WHERE doc_id IN ({', '.join(str(int(i)) for i in ids)})")
-        by_id = {r[0]: r for r in cur.fetchall()}
+        # through the primary key: only these rows are read
+        listed = _id_list(r[0] for r in ranked)
+        meta = {r[0]: r for r in con.execute(
+            "SELECT doc_id, canonical_url, url, title, published, source_id, keywords "
+            f"FROM docs WHERE doc_id IN ({listed})").fetchall()}
+        texts = dict(con.execute(f"SELECT doc_id, text FROM texts WHERE doc_id IN ({listed})").fetchall())
     finally:
         con.close()
     hits = []
     for doc_id, score in ranked:
-        _, canonical_url, url, title, published, source_id, keywords, text = by_id[doc_id]
+        _, canonical_url, url, title, published, source_id, keywords = meta[doc_id]
+        text = texts[doc_id]
         body = text.partition("\n")[2]
         hits.append(Hit(canonical_url, url, title, published, source_id, float(score), list(keywords or []),
                         snippet(body if any(t in body.lower() for t in terms) else text, terms)))
     return hits
 
 
-def _rank(con: duckdb.DuckDBPyConnection, terms: list[str], since: datetime | None, sources: list[str],
-          limit: int) -> list[tuple[int, float]]:
+def _check(ix: _Index, con: duckdb.DuckDBPyConnection, ids: np.ndarray, terms: list[str]) -> set[int]:
+    """The doc_ids among ``ids`` whose text contains every term."""
+    parts, params = [], []
+    for term in terms:
+        sql, p = _contains(term)
+        parts.append(sql)
+        params.append(p)
+    where = " AND ".join(parts)
+    if len(ids) >= SCAN_FROM:
+        found = con.execute(f"SELECT doc_id FROM texts WHERE {where}", params).fetchnumpy()["doc_id"]
+        return set(np.intersect1d(np.asarray(found, dtype=np.int64), ids).tolist())
+    out: set[int] = set()
+    for i in range(0, len(ids), 1000):
+        out.update(r[0] for r in con.execute(
+            f"SELECT doc_id FROM texts WHERE doc_id IN ({_id_list(ids[i:i + 1000])}) AND {where}", params).fetchall())
+    return out
+
+
+def _rank(ix: _Index, con: duckdb.DuckDBPyConnection, terms: list[str], since: datetime | None,
+          sources: list[str], limit: int) -> list[tuple[int, float]]:
     """(doc_id, BM25 score) of the best matching articles.
 
     A term is matched by an article when one of its indexed words contains the term (exact: the
@@ -490,77 +648,78 @@ def _rank(con: duckdb.DuckDBPyConnection, terms: list[str], since: datetime | No
     is then found to contain the term (the term crosses a word boundary of the segmentation). A
     term containing no indexed word is checked on the text of the other terms' candidates (or
     of every article when no term has one). The score is BM25 over all those words, computed as
-    the FTS extension's ``match_bm25`` does (k = 1.2, b = 0.75), from ``postings``.
+    the FTS extension's ``match_bm25`` does (k = 1.2, b = 0.75, log10).
     """
-    words = _lookup_words(con, terms)
-    with_words = sorted({qi for qi, _, _ in words})
-    bare = [i for i in range(len(terms)) if i not in with_words]
-    filters, params = [], []
+    if limit <= 0:
+        return []
+    keep = ix.alive.copy()
     if since is not None:
-        filters.append("d.published >= ?")
-        params.append(since)
+        keep &= ix.pub >= (since - datetime(1970, 1, 1, tzinfo=timezone.utc)) // np.timedelta64(1, "us").item()
     if sources:
-        filters.append("d.source_id IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(sources)
-
-    def checks(indices: Iterable[int], out: list[Any]) -> str:
-        parts = []
-        for i in indices:
-            sql, term = _contains(terms[i])
-            parts.append(sql)
-            out.append(term)
-        return " AND ".join(parts) or "true"
-
-    if not words:
-        where = " AND ".join(filters + [checks(range(len(terms)), params)])
-        return con.execute(f"SELECT d.doc_id, 0.0 FROM docs AS d WHERE {where} "
-                           f"ORDER BY d.published DESC NULLS LAST, d.doc_id LIMIT {limit}", params).fetchall()
-    qt = ", ".join(f"({int(qi)}, {int(tid)}, {'true' if sup else 'false'})" for qi, tid, sup in words)
-    ids = ", ".join(str(t) for t in sorted({int(tid) for _, tid, _ in words}))
-    ranked = f"""
-        WITH qt(qi, termid, sup) AS (VALUES {qt}),
-        hits AS (SELECT termid, docid, tf FROM postings WHERE termid IN ({ids})),
-        need AS (SELECT qi, count(*) FILTER (WHERE NOT sup) AS n_sub FROM qt GROUP BY qi),
-        per_term AS (
-            SELECT qt.qi, h.docid, bool_or(qt.sup) AS by_sup,
-                   count(DISTINCT qt.termid) FILTER (WHERE NOT qt.sup) AS n_sub
-            FROM hits AS h JOIN qt USING (termid) GROUP BY qt.qi, h.docid),
-        cand AS (
-            SELECT p.docid, bool_and(p.by_sup) AS exact
-            FROM per_term AS p JOIN need AS n USING (qi)
-            WHERE p.by_sup OR (n.n_sub > 0 AND p.n_sub = n.n_sub)
-            GROUP BY p.docid HAVING count(*) = {len(with_words)}),
-        scores AS (
-            SELECT h.docid, sum(log((st.num_docs - w.df + 0.5) / (w.df + 0.5) + 1)
-                               * (h.tf * 2.2) / (h.tf + 1.2 * (0.25 + 0.75 * (fd.len / st.avgdl)))) AS score
-            FROM hits AS h JOIN cand USING (docid)
-            JOIN fts_main_docs.dict AS w ON w.termid = h.termid
-            JOIN fts_main_docs.docs AS fd ON fd.docid = h.docid, fts_main_docs.stats AS st
-            GROUP BY h.docid)
-        SELECT d.doc_id, s.score, d.published, c.exact
-        FROM cand AS c JOIN scores AS s USING (docid)
-        JOIN fts_main_docs.docs AS fd ON fd.docid = c.docid
-        JOIN docs AS d ON d.doc_id = fd.name
-        {"WHERE " + " AND ".join(filters) if filters else ""}
-        QUALIFY {"true" if bare else "NOT c.exact"} OR row_number() OVER (
-            PARTITION BY c.exact ORDER BY s.score DESC, d.published DESC NULLS LAST, d.doc_id) <= {limit}"""
-    order = lambda r: (-r[1], -(r[2].timestamp() if r[2] else float("-inf")), r[0])   # noqa: E731
-    # One pass gives the best articles matched through an indexed word containing every term
-    # (the usual case: no look at their text) and all the others, which are checked on their
-    # text, selected by doc_id so that only their blocks are read.
-    rows = con.execute(ranked, params).fetchall()
-    out = [] if bare else [r for r in rows if r[3]]
-    to_check = rows if bare else [r for r in rows if not r[3]]
-    for i in range(0, len(to_check), 5000):
-        chunk = to_check[i:i + 5000]
-        p2: list[Any] = []
-        all_terms = checks(range(len(terms)), p2)
-        listed = ", ".join(str(int(r[0])) for r in chunk)
-        ok = {r[0] for r in con.execute(f"SELECT d.doc_id FROM docs AS d WHERE d.doc_id IN ({listed}) "
-                                        f"AND {all_terms}", p2).fetchall()}
-        out += [r for r in chunk if r[0] in ok]
-    out.sort(key=order)
-    return [(r[0], r[1]) for r in out[:limit]]
+        keep &= np.isin(ix.source, [ix.source_codes[s] for s in sources if s in ix.source_codes])
+    per_term = [ix.words(t) for t in terms]
+    bare = any(not w for w in per_term)
+    score = np.zeros(ix.size, dtype=np.float64)
+    if not any(per_term):
+        cand = np.flatnonzero(keep)
+        exact = np.zeros(0, dtype=np.int64)
+    else:
+        termids = sorted({t for w in per_term for t in w})
+        got = con.execute(f"SELECT termid, unnest(entries) AS v FROM postings WHERE termid IN ({_id_list(termids)})"
+                          ).fetchnumpy()
+        tid = np.asarray(got["termid"], dtype=np.int64)
+        v = np.asarray(got["v"], dtype=np.int64)
+        order = np.argsort(tid, kind="stable")
+        tid, v = tid[order], v[order]
+        docs = v >> 32
+        tf = (v & 0xFFFFFFFF).astype(np.float64)
+        bounds = dict(zip(termids, zip(np.searchsorted(tid, termids, "left"), np.searchsorted(tid, termids, "right"))))
+        exact_mask = np.ones(ix.size, dtype=bool)
+        for words in per_term:
+            if not words:
+                continue
+            sup = np.zeros(ix.size, dtype=bool)
+            subs = None
+            for t, is_sup in words.items():
+                lo, hi = bounds[t]
+                if is_sup:
+                    sup[docs[lo:hi]] = True
+                else:
+                    m = np.zeros(ix.size, dtype=bool)
+                    m[docs[lo:hi]] = True
+                    subs = m if subs is None else subs & m
+            keep &= sup if subs is None else (sup | subs)
+            exact_mask &= sup
+        df = ix.df[tid]
+        idf = np.log10((ix.num_docs - df + 0.5) / (df + 0.5) + 1)
+        norm = BM25_K * (1 - BM25_B + BM25_B * (ix.length[docs] / ix.avgdl))
+        score = np.bincount(docs, weights=idf * (tf * (BM25_K + 1)) / (tf + norm), minlength=ix.size)
+        cand = np.flatnonzero(keep)
+        exact = cand[exact_mask[cand]] if not bare else np.zeros(0, dtype=np.int64)
+        if not bare:
+            cand = cand[~exact_mask[cand]]
+    key = lambda ids: np.lexsort((ix.rank[ids], -score[ids]))      # noqa: E731
+    exact = exact[key(exact)][:limit]
+    cand = cand[key(cand)]
+    # the candidates not known to match are checked on their text, best first, until no
+    # unchecked one can enter the best ``limit``
+    out = exact.tolist()
+    at, step = 0, max(4 * limit, 200)
+    while at < len(cand):
+        if len(out) >= limit:
+            out.sort(key=lambda i: (-score[i], ix.rank[i]))
+            nxt = cand[at]
+            worst = out[limit - 1]
+            if (-score[worst], ix.rank[worst]) < (-score[nxt], ix.rank[nxt]):
+                break
+        # past the first batch, a long tail is read in one scan of the texts
+        batch = cand[at:] if at and len(cand) - at >= SCAN_FROM else cand[at:at + step]
+        ok = _check(ix, con, batch, terms)
+        out += [int(i) for i in batch if int(i) in ok]
+        at += len(batch)
+        step *= 4
+    out.sort(key=lambda i: (-score[i], ix.rank[i]))
+    return [(int(i), float(score[i])) for i in out[:limit]]
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
