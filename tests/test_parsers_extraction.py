@@ -5,8 +5,8 @@ one truth JSON per article next to them (written by hand: title, published minut
 来源, author, editor, every body paragraph).  ``split`` is ``tune`` (the parsers were
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
-round 1's misses were fixed) and ``h3_*`` (``"round": 3``, written after round 2's misses were
-fixed); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes) and ``h4_*``
+(``"round": 4``, after round 3's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -59,6 +59,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" for c in cases) >= 24
     assert sum(c["split"] == "heldout" and c.get("round") == 2 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 3 for c in cases) >= 12
+    assert sum(c["split"] == "heldout" and c.get("round") == 4 for c in cases) >= 12
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -76,11 +77,21 @@ def test_the_set_is_big_enough():
 # agency credits (新华社发) close captions, ｜/| labels, WeChat furniture, bracketed unit bylines,
 # an unlabelled 来源 span, titles in <td><font><b> / <h3> above the date line.
 # Round 3 (``"round": 3``): written after the round-2 fixes, truth by hand before any run, scored
-# once with the parsers frozen; these are that run's misses, left unfixed on purpose.
+# once with the parsers frozen (title 92.9%, minute 100%, 来源 91.7%, author 100%, F1 0.973).  Its
+# three misses are fixed since, each class by a general rule with a unit test in test_parsers_units:
+# English labels (Source/Author/Editor/Date), paper-page headline cells without a date line
+# (<td class="font01"> above the byline), trailing disclaimer/声明/免责 paragraphs as furniture.
+# Round 4 (``"round": 4``, h4_*): written after the round-3 fixes (新 templates: 发改委/统计局,
+# 统计公报, 公主岭/榆树, 长春日报 web, 城市晚报/新文化报-like, 网易/搜狐/腾讯/百家号 reposts, a
+# <time datetime> date, a print view, teasers of two other articles below the body), truth by hand
+# before any run, scored once with the parsers frozen (title 86.7%, minute 93.3%, 来源 100%,
+# author 60.0%, swapped 0, ends 86.7%, F1 0.988); these are that run's misses, left unfixed.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
-    "h3_ccwb": {"title"},                 # paper page: headline in <td class="font01">, no date line under it: null
-    "h3_english": {"source"},             # English label "Source: 长春新区投资促进局" unread: null
-    "h3_thepaper": {"body"},              # 澎湃号 disclaimer <p class="index_disclaimer"> after the body kept
+    "h4_tjj_jl": {"title"},               # <title> 吉林省统计局 (a site name the rules miss) beats the styled tj_title: WRONG title
+    "h4_print": {"title"},                # print view: title only in a style="font-weight:bold" div, no class/tag hint: null
+    "h4_cswb": {"author"},                # "城市晚报全媒体记者 马超" (unit + 全媒体记者) unread: null
+    "h4_qq": {"author", "body"},          # info line "新华社 2024-05-13 10:05" kept as first paragraph, lead "（记者 段续）" then not first: null
+    "h4_time_elem": {"published", "body"},  # date only in <time datetime>, visible "6月18日 09:20" has no year: null; that line kept in body
 }
 
 

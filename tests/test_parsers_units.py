@@ -340,3 +340,61 @@ def test_unlabelled_source_span_and_visual_titles():
     page = generic.Page(root, "http://www.example.org/a.html")
     assert generic.extract_title(page) == "双阳经济开发区上半年签约招商项目十二个"
     assert generic.template_source(page, None) == "双阳区融媒体中心"
+
+
+# --- round-3 held-out misses, fixed by general rules ------------------------------------------
+
+@pytest.mark.parametrize("line, source, author, editor", [
+    ("Date: 2024-09-06 09:00 \u00a0 Source: 长春新区投资促进局", "长春新区投资促进局", None, None),
+    ("Source: Xinhua  Author: Li Wei  Editor: Wang Fang", "Xinhua", "Li Wei", "Wang Fang"),
+    ("Image source: 新华社", None, None, None),
+    ("Opensource: tools", None, None, None),
+])
+def test_english_labels(line, source, author, editor):
+    assert md.source_from_line(line) == source
+    assert md.author_from_line(line) == author
+    assert md.editor_from_line(line) == editor
+
+
+def test_english_date_and_editor_lines():
+    assert md.labelled_date("Date: 2024-09-06 09:00") == (datetime(2024, 9, 6, 9, 0, tzinfo=TZ), "minute")
+    assert md.published_label_date("Published on: 2024-05-01 10:20") == (datetime(2024, 5, 1, 10, 20, tzinfo=TZ), "minute")
+    assert md.is_editor_line("Editor: Zhang San") and md.editor_from_line("Editor: Zhang San") == "Zhang San"
+    assert md.is_source_line("Source: 长春新区投资促进局")
+
+
+def test_paper_page_headline_cell_without_date_line():
+    from zonewatch.parsers.dom import load
+    html = ('<html><head><title>长春晚报数字报刊</title></head><body><table>'
+            '<tr><td class="px12">第A03版：城事</td></tr>'
+            '<tr><td class="font02" align="center">园区加快项目建设</td></tr>'
+            '<tr><td class="font01" align="center">北湖科技园光电企业订单排到年底</td></tr>'
+            '<tr><td><p>本报记者 周洋</p><p>8月13日，北湖科技园内，工人们正在赶制订单，装配线满负荷运转。</p></td></tr>'
+            '</table></body></html>')
+    root, _ = load(html)
+    paper = generic.Page(root, "http://ccwb.example.com/ccwb/html/2024-08/14/content_1.htm")
+    assert generic.extract_title(paper) == "北湖科技园光电企业订单排到年底"
+    root, _ = load(html)      # not a paper page: a centred cell without a date line is no title
+    other = generic.Page(root, "http://www.example.org/news/a.html")
+    assert generic.visual_title(other) is None
+
+
+@pytest.mark.parametrize("text", [
+    "本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点，不代表澎湃新闻的观点或立场。",
+    "免责声明：本站转载的文章仅供参考。",
+    "【声明】文章仅代表作者观点，如有侵权请联系删除。",
+    "凡本网注明“来源：XXX”的作品，均转载自其它媒体。",
+])
+def test_trailing_disclaimers_are_furniture(text):
+    paragraphs = ["正文第一段，内容充实。", "正文第二段，继续说明。", text]
+    generic.drop_trailing_disclaimers(paragraphs)
+    assert paragraphs == ["正文第一段，内容充实。", "正文第二段，继续说明。"]
+
+
+def test_a_statement_inside_the_body_stays():
+    paragraphs = ["声明：公司将于5月1日起停牌。", "正文第二段，继续说明。"]
+    generic.drop_trailing_disclaimers(paragraphs)
+    assert len(paragraphs) == 2
+    html = ('<div><p>正文第一段，内容充实。</p><p>正文第二段，继续说明。</p>'
+            '<p class="index_disclaimer">本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点。</p></div>')
+    assert generic.filter_runs(_runs(html), Fields()) == ["正文第一段，内容充实。", "正文第二段，继续说明。"]

@@ -30,6 +30,8 @@ class Article:
     next_pages: list[str] = field(default_factory=list)   # further pages still to fetch and join
     warnings: list[str] = field(default_factory=list)     # partial-parse notes ("no body found", ...)
     title_raw: str | None = None        # the title exactly as printed (``title`` is normalised)
+    story_id: str | None = None         # set at load time: copies of one story share it
+    body_signature: list[int] | None = field(default=None, repr=False)   # MinHash, set at load time
 
     @property
     def body_raw(self) -> str:
@@ -50,5 +52,5 @@ class Article:
         d["body_raw"] = self.body_raw
         d["content_hash"] = self.content_hash
         del d["next_pages"]
-        del d["body_signature"]
+        d.pop("body_signature", None)   # set by the story index (flows.run), not part of the JSON
         return d

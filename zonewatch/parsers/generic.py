@@ -24,7 +24,7 @@ from .dom import clean_inline, drop, is_hidden, meta_map, raw_text, text_lines
 from .links import absolute, next_pages as find_next_pages
 from .metadata import Dated
 from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS,
-                     CHROME_TAGS, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint)
+                     CHROME_TAGS, DISCLAIMER, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint)
 
 NAME = "generic"
 MAX_BODY_CHARS = 300_000        # a longer body is cut (with a warning): no article is that long
@@ -144,17 +144,50 @@ _STYLED_TITLE = etree.XPath(
     "or contains(@class, 'tit') or contains(@class, 'biaoti')))]")
 
 
-def visual_title(page: Page) -> tuple[str, object] | None:
+# Newspaper (e-paper) pages print the headline in a table cell of its own, often with kicker and
+# subtitle cells around it (方正 templates: ``<td class="font02">`` kicker, ``<td class="font01">``
+# headline), and no date line under it: there a centred or styled cell counts when the very next
+# line opens the article (a byline or a sentence).
+_PAPER_TITLE_CELL = etree.XPath(
+    "descendant::*[(self::td or self::div or self::p or self::span or self::h3 or self::h4 or self::font or self::b"
+    " or self::strong) and (@align='center' or @align='CENTER' or contains(@style, 'center') or contains(@class, 'font')"
+    " or contains(@class, 'title') or contains(@class, 'tit') or contains(@class, 'bt') or contains(@class, 'head'))]")
+
+
+def opens_article(line: str) -> bool:
+    """A byline (``本报记者 周洋``) or a sentence of prose: where an article's text starts."""
+    return bool(md.byline_author(line)) or (len(line) >= 20 and _punct(line) >= 2 and bool(_TERMINAL.search(line)))
+
+
+def _title_candidate(el) -> str | None:
+    text = md.clean_title(" ".join(text_lines(el)))
+    if not text or not 6 <= len(text) <= 80 or _TERMINAL.search(text) or md.looks_like_site_name(text):
+        return None
+    if md.date_from_text(text) or md.looks_like_breadcrumb(text):
+        return None
+    return text
+
+
+def visual_title(page: Page, paper: bool = False) -> tuple[str, object] | None:
     head = page.head[:400]
     for el in _STYLED_TITLE(page._body):
-        text = md.clean_title(" ".join(text_lines(el)))
-        if not text or not 6 <= len(text) <= 80 or _TERMINAL.search(text) or md.looks_like_site_name(text):
-            continue
-        if md.date_from_text(text) or md.looks_like_breadcrumb(text):
+        text = _title_candidate(el)
+        if not text:
             continue
         for i, line in enumerate(head):
             if line == text:
                 if any(is_info_line(nxt) for nxt in head[i + 1:i + 3]):
+                    return text, el
+                break
+    if not paper:
+        return None
+    for el in _PAPER_TITLE_CELL(page._body):
+        text = _title_candidate(el)
+        if not text:
+            continue
+        for i, line in enumerate(head):
+            if line == text:
+                if i + 1 < len(head) and opens_article(head[i + 1]):
                     return text, el
                 break
     return None
@@ -162,11 +195,11 @@ def visual_title(page: Page) -> tuple[str, object] | None:
 
 def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: bool = True) -> str | None:
     found = heading_elements(page.root)
+    in_title = page_title(page.root)
     if not found:
-        visual = visual_title(page)
+        visual = visual_title(page, paper=md.is_paper_page(page.url, in_title))
         if visual:
             found = [visual]
-    in_title = page_title(page.root)
     # Learned names are only needed when <title> still ends in a separated part after the usual
     # suffix rules (looking for them costs a tree scan, so most pages skip it).
     plain = md.strip_site_suffix(in_title, suffixes) if in_title else None
@@ -366,7 +399,14 @@ def canonical_link(page: Page) -> str | None:
 
 # --- body heuristics -----------------------------------------------------------------------
 
-_WS_DEL = str.maketrans("", "", " \t\r\n\f\u3000\u00a0")
+_WS_DEL_CHARS = (" ", "\t", "\r", "\n", "\f", "\u3000", "\u00a0")
+
+
+def _visible(text: str) -> int:
+    """Characters that are not whitespace (space, tab, CR, LF, FF, ideographic and no-break
+    space): what ``len(text.translate(...))`` gave, counted without building a string (a
+    dict-based translate walks Chinese text one character at a time)."""
+    return len(text) - sum(text.count(c) for c in _WS_DEL_CHARS) if text else 0
 _PUNCT_CHARS = ("，", "。", "；", "、", "！", "？")
 _PARA_TAGS = frozenset({"p", "pre", "blockquote"})
 _TEXT_BOX_TAGS = frozenset({"div", "td", "section", "article", "founder-content", "span", "font", "center", "main"})
@@ -546,7 +586,9 @@ class Run:
         if not self.parts or not "".join(self.parts).strip():
             self.centred = centred
         self.parts.append(text)
-        n = len(text.translate(_WS_DEL))
+        if not (link or bold or caption):
+            return
+        n = _visible(text)
         if link:
             self.link += n
         if bold:
@@ -673,7 +715,7 @@ def mark_captions(runs: list[Run]) -> list[Run]:
         if not run.text:                       # an image-only run
             prev_image = prev_image or run.img
             continue
-        is_bold = run.bold >= 0.8 * len(run.text.translate(_WS_DEL))
+        is_bold = run.bold >= 0.8 * _visible(run.text)
         after_image = prev_image
         prev_image = False
         if run.caption or _CREDIT_LINE.match(md.simplified_view(run.text)):
@@ -705,7 +747,7 @@ def is_header_line(text: str, found: Fields) -> bool:
 
 
 def is_link_line(run: Run) -> bool:
-    n = len(run.text.translate(_WS_DEL))
+    n = _visible(run.text)
     return n > 0 and n <= 100 and run.link >= 0.7 * n
 
 
@@ -734,8 +776,21 @@ def filter_runs(runs: list[Run], found: Fields) -> list[str]:
         if is_boilerplate_line(text) or is_link_line(run) or is_header_line(text, found):
             continue
         paragraphs.append(text)
+    drop_trailing_disclaimers(paragraphs)
     take_bylines(paragraphs, found)
     return paragraphs
+
+
+def is_disclaimer(text: str) -> bool:
+    """本文为澎湃号作者…上传并发布…, 免责声明：…, 凡本网注明…, 仅代表作者观点…: site furniture."""
+    return len(text) <= 400 and bool(DISCLAIMER.match(md.simplified_view(text)))
+
+
+def drop_trailing_disclaimers(paragraphs: list[str]) -> None:
+    """Disclaimer / 声明 / 免责 paragraphs closing the body are furniture (only at the end:
+    an article may quote a statement)."""
+    while paragraphs and is_disclaimer(paragraphs[-1]):
+        del paragraphs[-1]
 
 
 def take_bylines(paragraphs: list[str], found: Fields) -> None:

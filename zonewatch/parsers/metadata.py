@@ -25,7 +25,8 @@ Dated = tuple[datetime, str]   # (tz-aware datetime, "minute" | "day")
 # traditional forms are collected at import so simplified_view can skip lines without any.
 LABEL_CHARS = ("来源信息本文稿件文章新闻消息作者责任编辑编辑记者通讯员摄影发布发表更新上传时间日期浏览点击阅读字号字体"
                "分享让更多人看到热门热点排行推荐相关链接延伸猜你喜欢返回顶部进入专题打印本页关闭窗口扫一扫微信上下篇页"
-               "版权所有您当前的位置现在所在首页正文内容网频道政府报第版审核校对值班撰稿撰文图标签关键词纠错收藏实习生片据料像")
+               "版权所有您当前的位置现在所在首页正文内容网频道政府报第版审核校对值班撰稿撰文图标签关键词纠错收藏实习生片据料像"
+               "声明免责观点立场授转载侵删注")
 
 
 @cache
@@ -56,12 +57,18 @@ def _search(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
     return pattern.search(simplified_view(line)) if line else None
 
 
+# English labels on bilingual pages ("Date: 2024-09-06 09:00  Source: 长春新区投资促进局"): a
+# capitalised word not glued to a preceding letter.  "Image source:" / "Photo source:" credit a picture.
+_EN = r"(?<![A-Za-z])"
+_EN_SOURCE = r"(?<![A-Za-z])(?<!Image )(?<!Photo )(?<!Picture )(?<!Data )(?:Source|SOURCE)"
+
+
 # --- dates ---------------------------------------------------------------------------------
 
 _DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})(?!\d)\s*日?"
     r"(?:\s*(?:T|\s)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?!\d))?")
-_DATE_LABEL = re.compile(r"(?:发布|发表|更新|上传)?(?:时间|日期)\s*[:：]")
+_DATE_LABEL = re.compile(r"(?:(?:发布|发表|更新|上传)?(?:时间|日期)|" + _EN + r"(?:Date|Time|Published|Release\s+Date))\s*[:：]")
 _URL_DATES = (
     re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),            # /n2/2022/1013/
     re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),           # /2023-02/23/
@@ -106,7 +113,9 @@ def date_from_text(text: str | None) -> Dated | None:
 
 # 发布日期/发布时间 name the publication; 成文日期/印发日期/更新时间 … name other events (a 信息公开
 # table prints 成文日期 before 发布日期; a page may print 更新时间 before 发布时间).
-_PUBLISH_LABEL = re.compile(r"(?:发布|发表|发稿|发文|刊发|首发|公开)(?:时间|日期|于)\s*[:：]?\s*")
+_PUBLISH_LABEL = re.compile(r"(?:(?:发布|发表|发稿|发文|刊发|首发|公开)(?:时间|日期|于)\s*[:：]?"
+                            r"|" + _EN + r"(?:Published(?:\s+(?:on|at|date|time))?|Release\s+date|Publish(?:ing)?\s+(?:date|time))\s*[:：])\s*",
+                            re.I)
 _OTHER_DATE_LABEL = re.compile(
     r"(?:(?:成文|印发|签发|生效|实施|施行|废止|失效|截止|最后更新|更新|修改|修订|编辑|采集|访问|登记)(?:时间|日期)"
     r"|有效期至?|更新于|修改于)\s*[:：]?")
@@ -238,11 +247,12 @@ def pick_date(candidates: list[Dated | None]) -> Dated | None:
 
 # "图片来源：" / "视频来源：" / "数据来源：" / "资料来源：" credit a picture or a figure, not the article.
 _NOT_SOURCE = r"(?<![图片频据料像])"
-_SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|" + _NOT_SOURCE + r"来源)\s*[:：]\s*")
+_SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|" + _NOT_SOURCE + r"来源|"
+                           + _EN_SOURCE + r")\s*[:：]\s*")
 _VALUE_STOP = re.compile(
     r"\s*[|｜]|\u3000|\s{2,}|\n|"
     r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
-    r"[大中小]?字号|字体|【|\[|分享|打印|来源)|"
+    r"[大中小]?字号|字体|【|\[|分享|打印|来源|" + _EN + r"(?:Date|Time|Source|Author|Editor|Reporter|Published|Views)\s*[:：])|"
     r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]|\s*[·•]\s")
 # A newsroom or unit before a role word ("融媒记者", "新区融媒体中心记者", "人民网记者"): not a name.
 _UNIT = r"(?:[\u4e00-\u9fff]{0,8}?(?:融媒体中心|融媒中心|融媒体|融媒|新闻中心|传媒中心|传媒集团|新闻网|网|社|报|台))"
@@ -251,9 +261,9 @@ _OUTLET = r"(?:" + _UNIT + r")?"                                      # "人民�
 _AUTHOR_LABEL = re.compile(
     r"(?:^|(?<=[\s|｜(（\[【]))(?:作者|本报记者|本报特约记者|特约记者|" + _OUTLET + r"记者|通讯员|撰稿|撰文|文字|文/图|图/文|文)"
     r"\s*(?:[:：/／|｜]\s*|\s+)" + _ROLE)
-_AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员)\s*[:：]\s*" + _ROLE)
-_EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：|｜]\s*")
-_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班|图|摄影|排版|美编|设计)\s*[:：|｜/／]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者)\s*[:：]")
+_AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员|" + _EN + r"(?:Author|Reporter|Writer)s?)\s*[:：]\s*" + _ROLE)
+_EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：|｜]\s*|" + _EN + r"(?:Editor|Editors|Editor\s+in\s+charge)\s*[:：]\s*")
+_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班|图|摄影|排版|美编|设计)\s*[:：|｜/／]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者|Source|Author|Date)\s*[:：]")
 _CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】·•"
 _CLEAN_LEFT = _CLEAN_VALUE
 _CLEAN_RIGHT = _CLEAN_VALUE.replace(")", "").replace("）", "")
@@ -388,8 +398,8 @@ def lead_reporter(paragraph: str) -> str | None:
 
 # A trailer may open with page furniture: "【纠错】 责任编辑：…", "[打印] [关闭] 编辑：…".
 _FURNITURE = r"(?:[【\[]\s*(?:纠错|打印|关闭|收藏|分享|返回顶部|关闭窗口|打印本页)\s*[】\]]\s*)*"
-_EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：|｜]")
-_SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源)\s*[:：]")
+_EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：|｜]|(?:Editor|Editors|Editor\s+in\s+charge)\s*[:：])")
+_SOURCE_LINE = re.compile(r"^[(（\[【]?\s*(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|来源|" + _EN_SOURCE + r")\s*[:：]")
 
 
 def is_editor_line(text: str) -> bool:

@@ -68,17 +68,20 @@ def is_traditional(text: str, sample: int = 2000) -> bool:
     return changed / hanzi > 0.05
 
 
-# The kept punctuation is parked on private-use code points (NFKC leaves those alone) and put
-# back afterwards: two C-level translations instead of a per-character Python loop.
-_PARK = {ord(c): 0xF0000 + i for i, c in enumerate(sorted(_KEEP_FULLWIDTH))}
-_UNPARK = {v: k for k, v in _PARK.items()}
+# NFKC runs on the stretches between the kept punctuation (each of which is a starter that NFKC
+# would only turn into ASCII, so no composition or reordering crosses it): the same result as
+# normalising the whole text with the kept characters parked, several times faster than two
+# dict-based str.translate passes over Chinese text.
+_KEEP_SPLIT = re.compile("([" + re.escape("".join(sorted(_KEEP_FULLWIDTH))) + "])")
 
 
 def nfkc(text: str) -> str:
     """NFKC (full-width digits and Latin to ASCII) but keep Chinese full-width punctuation."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    return unicodedata.normalize("NFKC", text.translate(_PARK)).translate(_UNPARK)
+    parts = _KEEP_SPLIT.split(text)
+    parts[::2] = [p if unicodedata.is_normalized("NFKC", p) else unicodedata.normalize("NFKC", p) for p in parts[::2]]
+    return "".join(parts)
 
 
 def whitespace(text: str) -> str:

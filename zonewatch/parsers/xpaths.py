@@ -42,6 +42,8 @@ def _compile_one(selector: str) -> str:
         elif name:
             tag = name.lower()
         elif cls:
+            # the cheap substring test first: the exact token test runs only on the few survivors
+            preds.append(f"contains(@class, '{cls}')")
             preds.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')")
         elif ident:
             preds.append(f"@id='{ident}'")
@@ -105,6 +107,7 @@ BOILERPLATE_CLASS_WORDS = frozenset({
     "copyright", "banquan", "footer", "foot", "nav", "navbar", "menu", "breadcrumb", "breadcrumbs", "crumb",
     "crumbs", "location", "position", "sidebar", "toolbar", "print", "ad", "ads", "advert", "banner",
     "gotop", "backtop", "totop", "qrcode", "erweima", "ewm", "login", "search", "weixin", "wechat",
+    "disclaimer", "mianze", "shengming", "statement",
 })
 _CLASS_SPLIT = re.compile(r"[\s_\-]+")
 
@@ -142,3 +145,13 @@ RECOMMEND_HEADER = re.compile(
 
 # Classes of caption elements inside a body.
 CAPTION_CLASS = re.compile(r"(^|[\s_-])(pictext|pic_?text|caption|img_?desc|imgtitle|img_?title|pic_?title|tupian|picdesc)($|[\s_-])", re.I)
+
+# A disclaimer / 声明 / 免责 paragraph after the body (the platform's or the site's, not the
+# article's): dropped only at the end of the body (matched on the simplified text).
+DISCLAIMER = re.compile(
+    r"^\s*[【\[（(]?\s*(?:(?:免责|版权|特别|郑重|转载)?声明|免责条款|disclaimer)\s*[】\]）)]?\s*[:：]"
+    r"|^\s*(?:本文为.{0,30}(?:上传并发布|原创|授权)|本文(?:仅)?代表作者|(?:以上|本文|文章)(?:内容|观点)?(?:仅)?代表.{0,12}(?:观点|立场)|"
+    r"凡本[网站]注明|本[网站]转载|转载请注明|本文系.{0,30}(?:授权|原创|作者|转载)|"
+    r"(?:未经|非经).{0,20}(?:授权|许可|同意).{0,10}(?:不得|禁止|严禁)|.{0,40}仅代表(?:该|原)?作者.{0,12}(?:观点|立场)|"
+    r".{0,30}不代表本[网站台报]?(?:观点|立场)|如(?:有|涉及)侵权.{0,20}(?:联系|删除))",
+    re.IGNORECASE)
