@@ -368,6 +368,30 @@ class SiteRenderer:
     def list_url(self, path: str) -> str:
         return f"http://{self.site['host']}{path}"
 
+    def trs_lists(self, docs: list[Doc], template: str, depth: int) -> list[Page]:
+        """TRS-style column lists (首页/上一页/下一页/尾页), article links relative to the column
+        directory (``depth`` path parts above the article's month folder)."""
+        tpl = _template(template)
+        groups = self.list_groups(docs)
+        names = [p.rsplit("/", 1)[-1] for p, _ in groups]
+        out = []
+        for i, (path, group) in enumerate(groups):
+            items = []
+            for d in group:
+                rel = "./" + "/".join(d.path.split("/")[depth:])
+                items.append(f'      <li><a href="{attr(rel)}" target="_blank" title="{attr(d.title)}">{esc(d.title)}</a>'
+                             f'<span>{d.when:%Y-%m-%d}</span></li>')
+            links = [f'<a href="{names[0]}">首页</a>']
+            if i > 0:
+                links.append(f'<a href="{names[i - 1]}">上一页</a>')
+            if i < len(names) - 1:
+                links.append(f'<a href="{names[i + 1]}">下一页</a>')
+            links.append(f'<a href="{names[-1]}">尾页</a>')
+            text = tpl.substitute(items="\n".join(items), pager=" ".join(links),
+                                  page_count=len(names), page_no=i)
+            out.append(self.page(self.list_url(path), "list", text))
+        return out
+
     def list_groups(self, docs: list[Doc]) -> list[tuple[str, list[Doc]]]:
         paths = [entry["path"] for entry in self.site["list"]]
         for d in docs:
@@ -593,26 +617,7 @@ class CnjiwangRenderer(SiteRenderer):
         return [self.page(doc.url, "article", text)]
 
     def render_lists(self, docs: list[Doc]) -> list[Page]:
-        tpl = _template("cnjiwang_zw_list.html")
-        groups = self.list_groups(docs)
-        names = [p.rsplit("/", 1)[-1] for p, _ in groups]
-        out = []
-        for i, (path, group) in enumerate(groups):
-            items = []
-            for d in group:
-                rel = "./" + "/".join(d.path.split("/")[2:])        # ./202201/3515263.html
-                items.append(f'      <li><a href="{attr(rel)}" target="_blank" title="{attr(d.title)}">{esc(d.title)}</a>'
-                             f'<span>{d.when:%Y-%m-%d}</span></li>')
-            links = [f'<a href="{names[0]}">首页</a>']
-            if i > 0:
-                links.append(f'<a href="{names[i - 1]}">上一页</a>')
-            if i < len(names) - 1:
-                links.append(f'<a href="{names[i + 1]}">下一页</a>')
-            links.append(f'<a href="{names[-1]}">尾页</a>')
-            text = tpl.substitute(items="\n".join(items), pager=" ".join(links),
-                                  page_count=len(names), page_no=i)
-            out.append(self.page(self.list_url(path), "list", text))
-        return out
+        return self.trs_lists(docs, "cnjiwang_zw_list.html", 2)       # ./202201/3515263.html
 
 
 class ChangchunRenderer(SiteRenderer):
@@ -634,26 +639,7 @@ class ChangchunRenderer(SiteRenderer):
         return [(d.url, d.title) for d in _others(doc, docs)[: self.site.get("hot_size", 5)]]
 
     def render_lists(self, docs: list[Doc]) -> list[Page]:
-        tpl = _template("changchun_gov_list.html")
-        groups = self.list_groups(docs)
-        names = [p.rsplit("/", 1)[-1] for p, _ in groups]
-        out = []
-        for i, (path, group) in enumerate(groups):
-            items = []
-            for d in group:
-                rel = "./" + "/".join(d.path.split("/")[4:])        # ./202507/t20250701_….html
-                items.append(f'      <li><a href="{attr(rel)}" target="_blank" title="{attr(d.title)}">{esc(d.title)}</a>'
-                             f'<span>{d.when:%Y-%m-%d}</span></li>')
-            links = [f'<a href="{names[0]}">首页</a>']
-            if i > 0:
-                links.append(f'<a href="{names[i - 1]}">上一页</a>')
-            if i < len(names) - 1:
-                links.append(f'<a href="{names[i + 1]}">下一页</a>')
-            links.append(f'<a href="{names[-1]}">尾页</a>')
-            text = tpl.substitute(items="\n".join(items), pager=" ".join(links),
-                                  page_count=len(names), page_no=i)
-            out.append(self.page(self.list_url(path), "list", text))
-        return out
+        return self.trs_lists(docs, "changchun_gov_list.html", 4)     # ./202507/t20250701_….html
 
 
 RENDERERS: dict[str, type[SiteRenderer]] = {
