@@ -136,3 +136,40 @@ def s3_server(workdir: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Ask a process to stop, then SIGKILL it: Prefect workers may ignore SIGTERM for a while."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=grace)
+
+
+@contextlib.contextmanager
+def prefect_server_process(env: dict[str, str], workdir: Path, startup: float = 120):
+    """`prefect server start` on a free 127.0.0.1 port; yields ``env`` pointed at it."""
+    port = free_port()
+    env = {**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PREFECT_HOME": env.get("PREFECT_HOME") or str(workdir / "prefect-home")}
+    log = workdir / "server.log"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + startup
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"prefect server did not become healthy: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield env
+    finally:
+        stop_process(proc)

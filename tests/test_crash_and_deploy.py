@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +16,8 @@ import pytest
 from zonewatch.demo import build_mirror
 from zonewatch.fetch import MirrorServer
 from zonewatch.warehouse import Warehouse
+
+from services import prefect_server_process, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -69,47 +69,18 @@ def test_sigkill_mid_run_leaves_last_snapshot(mirror, tmp_path, prefect_server):
     assert set(urls) == {a["url"] for a in manifest["articles"] if a.get("expected", True)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Workers may ignore SIGTERM for a while: ask, wait, then SIGKILL."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.mark.slow
 def test_deployment_runs_on_a_real_prefect_server_and_worker(mirror, tmp_path):
     base_url, manifest = mirror
-    port = _free_port()
     warehouse = tmp_path / "warehouse"
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"),
-               PREFECT_API_URL=f"http://127.0.0.1:{port}/api", PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               ZONEWATCH_WAREHOUSE=str(warehouse), PWD=str(REPO))
+    base = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"), ZONEWATCH_WAREHOUSE=str(warehouse),
+                PWD=str(REPO))
     prefect = str(BIN / "prefect")
-    log = open(tmp_path / "server.log", "wb")
-    server = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    worker = None
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()[-2000:]
-            time.sleep(0.5)
+    with prefect_server_process(base, tmp_path) as env:
         run = lambda *args: subprocess.run([prefect, *args], env=env, cwd=REPO, capture_output=True, text=True,
                                            timeout=300)
         created = run("work-pool", "create", "zonewatch", "--type", "process")
@@ -124,17 +95,16 @@ def test_deployment_runs_on_a_real_prefect_server_and_worker(mirror, tmp_path):
 
         worker = subprocess.Popen([prefect, "worker", "start", "--pool", "zonewatch"], env=env, cwd=REPO,
                                   stdout=open(tmp_path / "worker.log", "wb"), stderr=subprocess.STDOUT)
-        params = {"sources": ["cnjiwang_zw"], "as_of": manifest["as_of"], "mirror": base_url, "delay": 0,
-                  "warehouse": str(warehouse)}
-        ran = run("deployment", "run", "crawl/nightly", "--params", json.dumps(params), "--watch",
-                  "--watch-timeout", "240")
-        assert ran.returncode == 0, ran.stdout + ran.stderr + (tmp_path / "worker.log").read_text()[-3000:]
-        assert "Completed" in ran.stdout + ran.stderr
-        expected = {a["url"] for a in manifest["articles"]
-                    if a.get("expected", True) and a["source_id"] == "cnjiwang_zw"}
-        got = {r[0] for r in count(warehouse, "SELECT canonical_url FROM articles")}
-        assert got == expected
-    finally:
-        if worker is not None:
-            _stop(worker)
-        _stop(server)
+        try:
+            params = {"sources": ["cnjiwang_zw"], "as_of": manifest["as_of"], "mirror": base_url, "delay": 0,
+                      "warehouse": str(warehouse)}
+            ran = run("deployment", "run", "crawl/nightly", "--params", json.dumps(params), "--watch",
+                      "--watch-timeout", "240")
+            assert ran.returncode == 0, ran.stdout + ran.stderr + (tmp_path / "worker.log").read_text()[-3000:]
+            assert "Completed" in ran.stdout + ran.stderr
+        finally:
+            stop_process(worker)
+    expected = {a["url"] for a in manifest["articles"]
+                if a.get("expected", True) and a["source_id"] == "cnjiwang_zw"}
+    got = {r[0] for r in count(warehouse, "SELECT canonical_url FROM articles")}
+    assert got == expected

@@ -10,13 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from services import free_port, postgres_server, postgres_unavailable, s3_server  # noqa: E402
+from services import (free_port, postgres_server, postgres_unavailable, prefect_server_process,  # noqa: E402
+                      s3_server, stop_process)
 
 from zonewatch.demo import build_mirror  # noqa: E402
 from zonewatch.fetch import MirrorServer  # noqa: E402
@@ -58,15 +58,6 @@ def query(env: dict[str, str], sql: str) -> list[tuple]:
         return wh.sql(sql)[1]
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Workers may ignore SIGTERM for a while: ask, wait, then SIGKILL."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_location_from_environment_and_doctor_on_a_real_postgres_and_s3(pg, s3, tmp_path):
@@ -160,41 +151,24 @@ def test_fanned_out_crawl_on_two_workers_into_postgres_and_s3(pg, s3, tmp_path, 
     mirror_root = tmp_path / "mirror"
     manifest = build_mirror(mirror_root, shared_dir / "seeds")
     expected = {a["url"] for a in manifest["articles"] if a.get("expected", True)}
-    port = free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ZONEWATCH_", "PREFECT_"))}
-    penv = {**base, **env, "PREFECT_HOME": str(tmp_path / "prefect-home"),
-            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "PREFECT_WORKER_QUERY_SECONDS": "1", "PWD": str(REPO)}
+    penv = {**base, **env, "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_WORKER_QUERY_SECONDS": "1",
+            "PWD": str(REPO)}
     prefect = str(BIN / "prefect")
-    procs: list[subprocess.Popen] = []
-    with MirrorServer(mirror_root) as mirror:
+    with MirrorServer(mirror_root) as mirror, prefect_server_process(penv, tmp_path) as penv:
+        def run(*args, timeout=300):
+            return subprocess.run([prefect, *args], env=penv, cwd=REPO, capture_output=True, text=True,
+                                  timeout=timeout)
+        created = run("work-pool", "create", "zonewatch", "--type", "process")
+        assert created.returncode == 0, created.stdout + created.stderr
+        deployed = run("--no-prompt", "deploy", "--all")
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        # Each worker runs at most 3 flow runs at once: the fan-out (1) + 5 source runs need both.
+        workers = [subprocess.Popen(
+            [prefect, "worker", "start", "--pool", "zonewatch", "--name", name, "--limit", "3"],
+            env=penv, cwd=REPO, stdout=open(tmp_path / f"{name}.log", "wb"), stderr=subprocess.STDOUT)
+            for name in ("worker-a", "worker-b")]
         try:
-            procs.append(subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                                          env=penv, stdout=open(tmp_path / "server.log", "wb"),
-                                          stderr=subprocess.STDOUT))
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()[-2000:]
-                time.sleep(0.5)
-
-            def run(*args, timeout=300):
-                return subprocess.run([prefect, *args], env=penv, cwd=REPO, capture_output=True, text=True,
-                                      timeout=timeout)
-            created = run("work-pool", "create", "zonewatch", "--type", "process")
-            assert created.returncode == 0, created.stdout + created.stderr
-            deployed = run("--no-prompt", "deploy", "--all")
-            assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-            # Each worker runs at most 3 flow runs at once: the fan-out (1) + 5 source runs need both.
-            for name in ("worker-a", "worker-b"):
-                procs.append(subprocess.Popen(
-                    [prefect, "worker", "start", "--pool", "zonewatch", "--name", name, "--limit", "3"],
-                    env=penv, cwd=REPO, stdout=open(tmp_path / f"{name}.log", "wb"), stderr=subprocess.STDOUT))
             params = {"as_of": manifest["as_of"], "mirror": mirror.base_url, "delay": 0, "fan_out": True}
             ran = run("deployment", "run", "crawl/nightly", "--params", json.dumps(params), "--watch",
                       "--watch-timeout", "240", timeout=300)
@@ -202,8 +176,8 @@ def test_fanned_out_crawl_on_two_workers_into_postgres_and_s3(pg, s3, tmp_path, 
             assert ran.returncode == 0, ran.stdout + ran.stderr + "".join(v[-3000:] for v in logs.values())
             assert "Completed" in ran.stdout + ran.stderr
         finally:
-            for p in reversed(procs):
-                _stop(p)
+            for w in workers:
+                stop_process(w)
 
     # the source runs: one per source, each its own snapshot
     runs = query(env, "SELECT run_id, status, snapshot_id, params FROM runs")
