@@ -102,9 +102,16 @@ def test_deployment_runs_on_a_real_prefect_server_and_worker(mirror, tmp_path):
                       "--watch-timeout", "240")
             assert ran.returncode == 0, ran.stdout + ran.stderr + (tmp_path / "worker.log").read_text()[-3000:]
             assert "Completed" in ran.stdout + ran.stderr
+            # the backfill deployment with parameters: only 中国网园区's articles of 2022 are added
+            params = {"since": "2022-01-01", "until": "2022-12-31", "sources": ["zgyq"], "mirror": base_url,
+                      "delay": 0, "warehouse": str(warehouse)}
+            ran = run("deployment", "run", "backfill/backfill", "--params", json.dumps(params), "--watch",
+                      "--watch-timeout", "240")
+            assert ran.returncode == 0, ran.stdout + ran.stderr + (tmp_path / "worker.log").read_text()[-3000:]
         finally:
             stop_process(worker)
-    expected = {a["url"] for a in manifest["articles"]
-                if a.get("expected", True) and a["source_id"] == "cnjiwang_zw"}
+    expected = {a["url"] for a in manifest["articles"] if a.get("expected", True) and (
+        a["source_id"] == "cnjiwang_zw" or (a["source_id"] == "zgyq" and a["published"].startswith("2022")))}
     got = {r[0] for r in count(warehouse, "SELECT canonical_url FROM articles")}
     assert got == expected
+    assert any("/2022-08/" in u for u in got)     # the mirror's one 2022 article of that site
