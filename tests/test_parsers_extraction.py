@@ -5,8 +5,8 @@ one truth JSON per article next to them (written by hand: title, published minut
 来源, author, editor, every body paragraph).  ``split`` is ``tune`` (the parsers were
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
-round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes) and ``h4_*``
-(``"round": 4``, after round 3's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
+(``"round": 4``, after round 3's fixes) and ``h5_*`` (``"round": 5``, after round 4's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -60,6 +60,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 2 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 3 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 4 for c in cases) >= 12
+    assert sum(c["split"] == "heldout" and c.get("round") == 5 for c in cases) >= 10
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -85,13 +86,26 @@ def test_the_set_is_big_enough():
 # 统计公报, 公主岭/榆树, 长春日报 web, 城市晚报/新文化报-like, 网易/搜狐/腾讯/百家号 reposts, a
 # <time datetime> date, a print view, teasers of two other articles below the body), truth by hand
 # before any run, scored once with the parsers frozen (title 86.7%, minute 93.3%, 来源 100%,
-# author 60.0%, swapped 0, ends 86.7%, F1 0.988); these are that run's misses, left unfixed.
+# author 60.0%, swapped 0, ends 86.7%, F1 0.988).  Its five misses are fixed since, each class by a
+# general rule with a unit test in test_parsers_units: a <title> that only names an organisation
+# (吉林省统计局: a place + office, or the page's own footer/logo/og:site_name) is never the title; a
+# bold/large inline-styled block above the date line is a title; 全媒体记者 bylines; a leading
+# outlet+date info line (新华社 2024-05-13 10:05) is no paragraph; <time datetime> dates the page and
+# a yearless 6月18日 09:20 info line is header, not body.
+# Round 5 (``"round": 5``, h5_*): written after the round-4 fixes (新 templates: 商务厅, 发改委 GB2312
+# table, 长春海关-like easysite, 吉林大学新闻网-like VSB form page, a 县融媒体 app share page, 新浪/凤凰
+# reposts, a PubDate meta conflicting with the visible 发布时间, a 【】 column prefix in the title, a
+# real author only in <meta name="author">, a 德惠 融媒 trailer), truth by hand before any run, scored
+# once with the parsers frozen (title 72.7%, minute 81.8%, 来源 80.0%, author 80.0%, editor kept
+# out 100%, swapped 0, ends 90.9%, F1 0.909); these are that run's misses, left unfixed.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
-    "h4_tjj_jl": {"title"},               # <title> 吉林省统计局 (a site name the rules miss) beats the styled tj_title: WRONG title
-    "h4_print": {"title"},                # print view: title only in a style="font-weight:bold" div, no class/tag hint: null
-    "h4_cswb": {"author"},                # "城市晚报全媒体记者 马超" (unit + 全媒体记者) unread: null
-    "h4_qq": {"author", "body"},          # info line "新华社 2024-05-13 10:05" kept as first paragraph, lead "（记者 段续）" then not first: null
-    "h4_time_elem": {"published", "body"},  # date only in <time datetime>, visible "6月18日 09:20" has no year: null; that line kept in body
+    "h5_column_prefix": {"title"},        # 【学习贯彻…】 column prefix kept in the title: WRONG title
+    "h5_county_app": {"title", "published", "source"},  # <title> 农安融媒 (app name) beats share-title: WRONG; share-meta date/来源 unread: null
+    "h5_customs": {"title"},              # <title> 长春海关 (no place prefix, no footer match) beats the <h2>: WRONG title
+    "h5_ifeng": {"source"},               # "来自 吉林日报" (no 来源 label): null
+    "h5_jlu": {"body", "editor"},         # VSB template: article inside <form>, dropped as chrome: no body, editor unread
+    "h5_meta_author": {"author"},         # real author only in <meta name="author"> (untrusted by design): null
+    "h5_pubdate": {"published"},          # <meta PubDate> 2024-03-11 17:42 beats visible 发布时间 2024-03-12 08:30: WRONG
 }
 
 

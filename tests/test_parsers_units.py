@@ -398,3 +398,89 @@ def test_a_statement_inside_the_body_stays():
     html = ('<div><p>正文第一段，内容充实。</p><p>正文第二段，继续说明。</p>'
             '<p class="index_disclaimer">本文为澎湃号作者或机构在澎湃新闻上传并发布，仅代表该作者或机构观点。</p></div>')
     assert generic.filter_runs(_runs(html), Fields()) == ["正文第一段，内容充实。", "正文第二段，继续说明。"]
+
+
+# --- round-4 held-out fixes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("吉林省统计局", (), True),                       # a place + an office, standing alone
+    ("长春市发展和改革委员会", (), True),
+    ("吉林省商务厅", (), True),
+    ("长春市人民政府办公厅", (), True),
+    ("城市之声", ("城市之声",), False),               # not organisation-shaped
+    ("东北新闻中心", ("东北新闻中心",), True),        # the page names it as its site
+    ("2023年长春市国民经济和社会发展统计公报", (), False),
+    ("长春新区打造东北亚区域合作中心", (), False),    # a headline ending in 中心
+    ("全省统计工作通报", (), False),
+])
+def test_looks_like_org_name(text, names, expected):
+    assert md.looks_like_org_name(text, names) is expected
+
+
+def test_org_name_page_title_never_beats_a_styled_headline():
+    html = ("<html><head><title>吉林省统计局</title></head><body><div class='logo'>吉林省统计局</div>"
+            "<div class='tj_title'>一季度全省经济运行情况</div><div>日期：2024-04-19 来源：吉林省统计局</div>"
+            "<div><p>初步核算，一季度全省地区生产总值增长6.5%，积极因素累积增多。</p></div></body></html>")
+    f = generic.parse(lxml.html.fromstring(html), "http://tjj.example.gov.cn/a/t20240419_1.html")
+    assert f.title == "一季度全省经济运行情况"
+
+
+def test_org_name_page_title_alone_gives_null_not_the_site():
+    html = ("<html><head><title>吉林省商务厅</title></head><body>"
+            "<div><p>近日，全省外贸稳增长工作推进会召开，会议部署了下一阶段工作，要求各地抓好落实。</p></div></body></html>")
+    assert md.pick_title([], "吉林省商务厅", {}) is None
+    f = generic.parse(lxml.html.fromstring(html), "http://swt.example.gov.cn/a/t20240419_1.html")
+    assert f.title is None
+
+
+def test_inline_bold_block_above_the_date_line_is_the_title():
+    html = ("<html><head><title>吉林省人民政府</title></head><body>"
+            "<div style='font-size:22px;font-weight:bold'>省政府召开常务会议研究部署营商环境工作</div>"
+            "<div>发布时间：2024-02-02 15:00 来源：吉林省人民政府</div>"
+            "<div><p>2月1日，省政府召开常务会议，研究部署优化营商环境等工作。</p></div></body></html>")
+    f = generic.parse(lxml.html.fromstring(html), "http://www.example.gov.cn/a/t20240202_1.html?print=1")
+    assert f.title == "省政府召开常务会议研究部署营商环境工作"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("2024-08-02 08:12:33  来源：城市晚报  城市晚报全媒体记者 马超", "马超"),
+    ("新文化报全媒体记者 王丽", "王丽"),
+])
+def test_all_media_reporter_byline(line, expected):
+    assert md.author_from_line(line) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("新华社 2024-05-13 10:05", True),
+    ("人民日报 05-13 10:05", True),
+    ("2024年5月13日", True),
+    ("2024年5月13日，全省春耕生产全面展开。", False),
+    ("截至2024年5月13日，全省已播种三千万亩", False),
+])
+def test_leading_info_line(text, expected):
+    assert generic.is_leading_info_line(text) is expected
+
+
+def test_leading_info_line_dropped_and_lead_reporter_read():
+    html = ("<html><body><div><h1>吉林今年将新建高标准农田四百万亩</h1>"
+            "<div><span class='source'>新华社</span> <span>2024-05-13 10:05</span></div>"
+            "<p>新华社长春5月13日电（记者 段续）记者从吉林省农业农村厅了解到，今年将新建高标准农田。</p>"
+            "<p>据介绍，吉林省已累计建成高标准农田五千余万亩，占耕地面积的一半以上。</p></div></body></html>")
+    f = generic.parse(lxml.html.fromstring(html), "https://news.example.com/a/20240513A01")
+    assert f.paragraphs[0].startswith("新华社长春5月13日电")
+    assert f.author == "段续"
+
+
+def test_time_element_dates_the_page_and_yearless_info_line_is_header():
+    html = ("<html><body><article><h1>全省乡村振兴示范村建设现场会在梨树召开</h1>"
+            "<div class='meta'><time datetime='2024-06-18T09:20:00+08:00'>6月18日 09:20</time> · 来源：乡村网</div>"
+            "<p>6月17日，吉林省乡村振兴示范村建设现场会在梨树县召开，与会人员实地观摩。</p>"
+            "<p>今年全省将创建乡村振兴示范村三百个，重点提升人居环境。</p></article></body></html>")
+    f = generic.parse(lxml.html.fromstring(html), "https://www.example.cn/news/detail?id=1")
+    assert f.published == (datetime(2024, 6, 18, 9, 20, tzinfo=TZ), "minute")
+    assert f.paragraphs[0].startswith("6月17日")
+
+
+@pytest.mark.parametrize("text", ["长春市成立大数据中心", "吉林省新建三个服务中心", "长春新区揭牌政务服务中心"])
+def test_headlines_ending_like_an_office_are_no_org_names(text):
+    assert not md.looks_like_org_name(text)

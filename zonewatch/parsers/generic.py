@@ -141,7 +141,9 @@ def site_names(page: Page) -> list[str]:
 _STYLED_TITLE = etree.XPath(
     "descendant::*[self::h3 or self::b or self::strong or self::font or "
     "((self::td or self::div or self::p or self::span) and (contains(@class, 'title') or contains(@class, 'bt') "
-    "or contains(@class, 'tit') or contains(@class, 'biaoti')))]")
+    "or contains(@class, 'tit') or contains(@class, 'biaoti') or contains(@style, 'bold') "
+    "or contains(@style, 'font-weight:6') or contains(@style, 'font-weight:7') or contains(@style, 'font-weight: 7') "
+    "or contains(@style, 'font-size')))]")
 
 
 # Newspaper (e-paper) pages print the headline in a table cell of its own, often with kicker and
@@ -203,7 +205,7 @@ def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: 
     # Learned names are only needed when <title> still ends in a separated part after the usual
     # suffix rules (looking for them costs a tree scan, so most pages skip it).
     plain = md.strip_site_suffix(in_title, suffixes) if in_title else None
-    names = site_names(page) if plain and md._LEARNED_SEP.search(plain) else []
+    names = site_names(page) if plain and (md._LEARNED_SEP.search(plain) or md._ORG_SHAPED.match(plain)) else []
     title = md.pick_title([t for t, _ in found], in_title, page.metas, suffixes,
                           trust_page_title=trust_page_title, paper=md.is_paper_page(page.url, in_title),
                           site_names=names)
@@ -245,12 +247,26 @@ def near_title(page: Page, title: str | None, before: int = 3, after: int = 10) 
     return []
 
 
+_TIME_ELEMENTS = etree.XPath("descendant::time[@datetime] | descendant::*[@itemprop='datePublished'][@datetime or @content]")
+
+
+def time_element_date(page: Page) -> Dated | None:
+    """``<time datetime="2024-06-18T09:20:00+08:00">6月18日 09:20</time>`` (or an element with
+    itemprop=datePublished): the machine-readable date of the first such element, read like a
+    meta tag.  Only the first one counts (later ones date comments and teasers)."""
+    for el in _TIME_ELEMENTS(page._body)[:1]:
+        value = (el.get("datetime") or el.get("content") or "").strip()
+        if value:
+            return md.parse_meta_date(value)
+    return None
+
+
 def extract_date(page: Page, title: str | None, info: list[str] | None = None,
                  order: tuple[str, ...] = ("info", "meta", "near", "label", "url")) -> Dated | None:
     """Date candidates in priority order; a later same-day candidate may add the time of day."""
     sources = {
         "info": lambda: md.publication_date(info or [], max_len=10_000),
-        "meta": lambda: md.date_from_meta(page.metas),
+        "meta": lambda: md.date_from_meta(page.metas) or time_element_date(page),
         "near": lambda: md.publication_date(near_title(page, title)),
         "label": lambda: (next(filter(None, (md.published_label_date(line) for line in page.head
                                              if len(line) <= 120)), None)
@@ -742,8 +758,25 @@ def is_header_line(text: str, found: Fields) -> bool:
     if len(text) > 120 or _TERMINAL.search(text):
         return False
     simple = md.simplified_view(text)
-    dated = md.date_from_text(simple) is not None
+    dated = md.date_from_text(simple) is not None or bool(_YEARLESS_TIME.search(simple))
     return dated and bool(re.search(r"来源|发布|时间|日期|作者|浏览|点击|[|｜]", simple))
+
+
+# A date printed without its year, with a time of day: "6月18日 09:20", "05-13 10:05".
+_YEARLESS_TIME = re.compile(r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}[:：]\d{2}|(?<![\d-])\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}")
+
+
+def is_leading_info_line(text: str) -> bool:
+    """Before the first paragraph: a short line that is only an outlet and a date/time
+    (``新华社 2024-05-13 10:05``, ``人民日报 05-13 10:05``): the info line, no sentence."""
+    if len(text) > 50 or _punct(text) or _TERMINAL.search(text):
+        return False
+    simple = md.simplified_view(text)
+    m = md._DATE.search(simple) or _YEARLESS_TIME.search(simple)
+    if not m:
+        return False
+    rest = (simple[:m.start()] + " " + simple[m.end():]).strip(" \u3000\u00a0·•|｜:：-")
+    return len(rest) <= 24 and not re.search(r"\d", rest)
 
 
 def is_link_line(run: Run) -> bool:
@@ -774,6 +807,8 @@ def filter_runs(runs: list[Run], found: Fields) -> list[str]:
             found.source_name = found.source_name or md.source_from_line(text)
             continue
         if is_boilerplate_line(text) or is_link_line(run) or is_header_line(text, found):
+            continue
+        if not paragraphs and is_leading_info_line(text):
             continue
         paragraphs.append(text)
     drop_trailing_disclaimers(paragraphs)

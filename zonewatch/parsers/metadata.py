@@ -255,7 +255,7 @@ _VALUE_STOP = re.compile(
     r"[大中小]?字号|字体|【|\[|分享|打印|来源|" + _EN + r"(?:Date|Time|Source|Author|Editor|Reporter|Published|Views)\s*[:：])|"
     r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]|\s*[·•]\s")
 # A newsroom or unit before a role word ("融媒记者", "新区融媒体中心记者", "人民网记者"): not a name.
-_UNIT = r"(?:[\u4e00-\u9fff]{0,8}?(?:融媒体中心|融媒中心|融媒体|融媒|新闻中心|传媒中心|传媒集团|新闻网|网|社|报|台))"
+_UNIT = r"(?:[\u4e00-\u9fff]{0,8}?(?:融媒体中心|融媒中心|融媒体|融媒|全媒体|新闻中心|传媒中心|传媒集团|新闻网|网|社|报|台))"
 _ROLE = r"(?:\s*(?:本报|特约|见习|" + _UNIT + r")?(?:记者|通讯员)\s*[:：]?\s*)?"  # "作者：通讯员 某": the role is not the name
 _OUTLET = r"(?:" + _UNIT + r")?"                                      # "人民网记者 某"
 _AUTHOR_LABEL = re.compile(
@@ -469,7 +469,35 @@ _PAPER_TITLE = re.compile(r"数字报|电子报|电子版|数字版|报刊|版�
 
 
 def looks_like_site_name(text: str | None) -> bool:
-    return bool(text) and len(text) <= 20 and bool(_SITE_NAME.match(simplified_view(text)))
+    return bool(text) and len(text) <= 20 and (bool(_SITE_NAME.match(simplified_view(text))) or looks_like_org_name(text))
+
+
+# An organisation's name standing alone ("吉林省统计局", "长春市发展和改革委员会", "吉林省商务厅"): a place
+# (省/市/县/区/州/旗, 国家, 中国) and a short office name ending in 局/委/厅/办/政府/委员会/中心 ….
+_ORG_END = r"(?:局|委|厅|办|办公室|政府|委员会|管委会|频道|中心|网|报社|日报|晚报|海关|署|院|所|站|馆)"
+_ORG_NAME = re.compile(
+    r"^(?:中华人民共和国|国家|中国|[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|盟|旗|镇|乡))"
+    r"[\u4e00-\u9fff]{0,8}?" + _ORG_END + r"$")
+# Verbs of a headline ("长春市成立大数据中心"): a text with one is news, not a name.
+_HEADLINE_VERB = re.compile(r"打造|召开|推进|举行|举办|开展|建设|启动|成立|实现|发布|揭牌|挂牌|设立|组建|获批|入选|走进|调研|考察|迎来|再添|新建|筹建|开通|落户|签约")
+# Document names that end like an office but are titles: 公报, 通报, 简报, 年报 ….
+_ORG_SHAPED = re.compile(r"^[\u4e00-\u9fff]{2,20}?(?:局|委|厅|办|政府|网|报|频道|中心|海关|署)$")
+_NOT_ORG = re.compile(r"(?:公报|通报|简报|年报|月报|周报|快报|季报|汇报|举报|申报|预报|喜报|捷报|情报|答网|上网|联网|入网)$")
+
+
+def looks_like_org_name(text: str | None, site_names: list[str] | tuple[str, ...] = ()) -> bool:
+    """A text that only names an organisation or a site: organisation-shaped (ends in 局/委/厅/
+    办/政府/网/报/频道/中心, no digits, spaces or punctuation) and either one of the names the page
+    gives its own site (footer owner, og:site_name, logo) or, standing alone, a place followed
+    by a short office name.  Such a <title> is the site's, never the article's."""
+    if not text or len(text) > 20:
+        return False
+    simple = simplified_view(text.strip())
+    if _NOT_ORG.search(simple) or _HEADLINE_VERB.search(simple):
+        return False
+    if site_names and _ORG_SHAPED.match(simple) and any(simple == simplified_view(n) for n in site_names):
+        return True
+    return bool(_ORG_NAME.match(simple))
 
 
 def is_paper_page(url: str, page_title: str | None) -> bool:
@@ -483,7 +511,11 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
 
     Without agreement the (suffix-stripped) page title wins, unless it only names the site or
     the page is a newspaper page (``paper``): then the first heading that is not a site name."""
-    if page_title and (paper or looks_like_site_name(strip_site_suffix(page_title, suffixes, site_names))):
+    plain_title = strip_site_suffix(page_title, suffixes, site_names) if page_title else None
+    org = bool(plain_title) and looks_like_org_name(plain_title, site_names)
+    if org:
+        trust_page_title = False            # "吉林省统计局": the site's name, never the headline
+    if page_title and (paper or org or looks_like_site_name(plain_title)):
         real = [clean_title(h) for h in headings]
         real = [h for h in real if h and 6 <= len(h) <= 200 and not looks_like_site_name(h)]
         meta_titles = [clean_title(r) for r in (metas.get("og:title"), metas.get("articletitle")) if r]
@@ -506,7 +538,7 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
     if agreeing:
         return max(agreeing, key=len)
     for s in stripped:                  # a <title> naming only the site is no title: rather null
-        if s and len(s) >= 4 and not looks_like_site_name(s):
+        if s and len(s) >= 4 and not looks_like_site_name(s) and not looks_like_org_name(s, site_names):
             return s
     for h in headings:
         h = clean_title(h)
