@@ -6,7 +6,7 @@ one truth JSON per article next to them (written by hand: title, published minut
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
-(``"round": 4``, after round 3's fixes) and ``h5_*`` (``"round": 5``, after round 4's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+(``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes) and ``h6_*`` (``"round": 6``, after round 5's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -99,13 +99,13 @@ def test_the_set_is_big_enough():
 # once with the parsers frozen (title 72.7%, minute 81.8%, 来源 80.0%, author 80.0%, editor kept
 # out 100%, swapped 0, ends 90.9%, F1 0.909); these are that run's misses, left unfixed.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
-    "h5_column_prefix": {"title"},        # 【学习贯彻…】 column prefix kept in the title: WRONG title
-    "h5_county_app": {"title", "published", "source"},  # <title> 农安融媒 (app name) beats share-title: WRONG; share-meta date/来源 unread: null
-    "h5_customs": {"title"},              # <title> 长春海关 (no place prefix, no footer match) beats the <h2>: WRONG title
-    "h5_ifeng": {"source"},               # "来自 吉林日报" (no 来源 label): null
-    "h5_jlu": {"body", "editor"},         # VSB template: article inside <form>, dropped as chrome: no body, editor unread
-    "h5_meta_author": {"author"},         # real author only in <meta name="author"> (untrusted by design): null
-    "h5_pubdate": {"published"},          # <meta PubDate> 2024-03-11 17:42 beats visible 发布时间 2024-03-12 08:30: WRONG
+    # round 6 (h6_*), first run with the code frozen after round 5's fixes:
+    "h6_lycy": {"title"},                 # 【林草动态】 column prefix (short, no campaign word) kept: WRONG title
+    "h6_miniprogram": {"title", "published", "source"},  # <title> 长春发布 (mini-program name, no 下载…APP line) beats the headline: WRONG; its info line unread: null
+    "h6_weibo": {"source"},               # "来自 微博 weibo.com" (the posting client) read as 来源: WRONG
+    "h6_xxgk": {"published", "parser"},   # 信息公开 table: 成文日期 2024-06-03 taken over 发布日期 2024-06-05: WRONG;
+                                          # www.changchun.gov.cn routes to the changchun parser, whose selectors miss
+                                          # this template: generic fallback (recorded, as designed) counts as "parser"
 }
 
 

@@ -113,6 +113,9 @@ _LOGO = etree.XPath("descendant::*[@class or @id][contains(@class, 'logo') or co
 _COPYRIGHT_NAME = re.compile(r"(?:版权所有|主办单位|主办|承办|copyright)\s*[:：©]?\s*", re.I)
 
 
+_APP_NAME = re.compile(r"(?:下载|打开|安装)\s*[“\"「]?([\u4e00-\u9fffA-Za-z]{2,12}?)[”\"」]?\s*(?:APP|App|app|客户端)")
+
+
 def site_names(page: Page) -> list[str]:
     """Names the page gives its own site: og:site_name / SiteName metas, a logo's text, and the
     owner in a footer's 版权所有/主办 line (``长春经济技术开发区管理委员会 版权所有``)."""
@@ -120,9 +123,12 @@ def site_names(page: Page) -> list[str]:
     for el in _LOGO(page._body)[:3]:           # (a logo's own children come after it: three are enough)
         names.append(md.clean_title(raw_text(el)) or el.get("alt") or "")
         names += [img.get("alt") for img in el.iter("img")]
-    for line in page.lines[-30:]:
+    for line in page.lines[:40] + page.lines[-30:]:
         if len(line) > 80:
             continue
+        app = _APP_NAME.search(line)             # "下载农安融媒APP", "打开长春发布客户端": the app is the site
+        if app:
+            names.append(app.group(1))
         m = md._search(_COPYRIGHT_NAME, line)
         if m:
             for part in (line[:m.start()], line[m.end():]):
@@ -205,13 +211,14 @@ def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: 
     # Learned names are only needed when <title> still ends in a separated part after the usual
     # suffix rules (looking for them costs a tree scan, so most pages skip it).
     plain = md.strip_site_suffix(in_title, suffixes) if in_title else None
-    names = site_names(page) if plain and (md._LEARNED_SEP.search(plain) or md._ORG_SHAPED.match(plain)) else []
+    names = site_names(page) if plain and (md._LEARNED_SEP.search(plain) or md._ORG_SHAPED.match(plain)
+                                           or (found and len(plain) <= 12)) else []
     title = md.pick_title([t for t, _ in found], in_title, page.metas, suffixes,
                           trust_page_title=trust_page_title, paper=md.is_paper_page(page.url, in_title),
                           site_names=names)
     if title and page.title_el is None:
         page.title_el = next((el for t, el in found if t == title), None)
-    return title
+    return md.strip_column_prefix(title)
 
 
 def title_index(lines: list[str], title: str | None) -> int | None:
@@ -261,11 +268,23 @@ def time_element_date(page: Page) -> Dated | None:
     return None
 
 
+def near_published_label(page: Page, title: str | None) -> Dated | None:
+    """A date the page labels 发布时间/发布日期 (…) right around the title: what readers see wins
+    over meta tags, which CMSs fill with the time a draft was created."""
+    lines = near_title(page, title)
+    for i, line in enumerate(lines):
+        found = md.published_label_date(line, lines[i + 1] if i + 1 < len(lines) else None)
+        if found:
+            return found
+    return None
+
+
 def extract_date(page: Page, title: str | None, info: list[str] | None = None,
-                 order: tuple[str, ...] = ("info", "meta", "near", "label", "url")) -> Dated | None:
+                 order: tuple[str, ...] = ("info", "labelled", "meta", "near", "label", "url")) -> Dated | None:
     """Date candidates in priority order; a later same-day candidate may add the time of day."""
     sources = {
         "info": lambda: md.publication_date(info or [], max_len=10_000),
+        "labelled": lambda: near_published_label(page, title),
         "meta": lambda: md.date_from_meta(page.metas) or time_element_date(page),
         "near": lambda: md.publication_date(near_title(page, title)),
         "label": lambda: (next(filter(None, (md.published_label_date(line) for line in page.head
@@ -295,7 +314,8 @@ def _first(lines, fn):
 # Templates printing the 来源 value without a label, in its own element of the info line
 # (``<span class="from">新区融媒体中心</span>``).  Read only when the text is a plausible outlet.
 SOURCE_SELECTORS = ("span.from", "span.source", "span.ly", "span.laiyuan", "em.source", "div.source",
-                    "span.article-source", "span.origin", "a.source")
+                    "span.article-source", "span.origin", "a.source", "span.share-source", "span.share-from",
+                    "span.app-source", "span.media-name")
 
 
 def template_source(page: Page, title: str | None) -> str | None:
@@ -356,6 +376,20 @@ def extract_author(page: Page, title: str | None, info: list[str] | None = None)
     return (_first(info or [], md.author_from_line)
             or _first(short, lambda line: md.author_from_line(line, colon_only=not is_info_line(line)))
             or template_author(page))
+
+
+def meta_author(page: Page, *others: str | None) -> str | None:
+    """``<meta name="author">`` when it names a person (see :func:`metadata.looks_like_person`) and
+    not the site, the organisation, the 来源 or the editor: sites often put those there."""
+    value = md.clean_title(page.metas.get("author") or page.metas.get("article:author") or "")
+    if not value or not md.looks_like_person(value):
+        return None
+    simple = md.simplified_view(value)
+    names = site_names(page)
+    taken = [md.simplified_view(o) for o in others if o]
+    if any(simple in md.simplified_view(n) for n in names) or any(simple == o or simple in o.split() for o in taken):
+        return None
+    return value
 
 
 def extract_editor(page: Page, title: str | None, container=None) -> str | None:
@@ -497,13 +531,29 @@ _BOX_START_TAGS = ("div", "ul", "ol", "dl", "section", "table")
 _WITH_CLASS_OR_ID = etree.XPath("descendant::*[@class or @id]")
 
 
+def holds_article(el) -> bool:
+    """A <form> wrapping the article (VSB/ASP.NET templates put the whole page in one): two or more
+    paragraphs of prose and few links.  Never dropped as chrome."""
+    if el.tag != "form":
+        return False
+    prose = 0
+    for p in el.iter("p", "div"):
+        text = _own_text(p) if p.tag == "div" else raw_text(p)
+        if _length(text) >= 15 and _punct(text) >= 1:
+            prose += 1
+            if prose >= 2:
+                st = stat(el)
+                return st.link_density < 0.3
+    return False
+
+
 def remove_chrome(body) -> int:
     """Drop layout tags (nav/header/footer/aside/form/menu) and chrome boxes; returns how many.
 
     Only elements with a class/id, and boxes whose first words say 分享/热门/相关/…, are
     looked at one by one, so the cost does not grow with the number of plain elements.
     """
-    doomed = [el for el in body.iter(*CHROME_TAGS) if el is not body]
+    doomed = [el for el in body.iter(*CHROME_TAGS) if el is not body and not holds_article(el)]
     seen = set()
     for el in _WITH_CLASS_OR_ID(body):
         if has_boilerplate_hint(el) and _is_boilerplate_box(el):
@@ -856,7 +906,7 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
     if not f.title:
         f.title = extract_title(page, suffixes, trust_page_title)
     if f.published is None:
-        f.published = extract_date(page, f.title, info, date_order or ("info", "meta", "near", "label", "url"))
+        f.published = extract_date(page, f.title, info, date_order or ("info", "labelled", "meta", "near", "label", "url"))
     if not f.source_name:
         f.source_name = extract_source(page, f.title, info)
     if not f.author:
@@ -866,6 +916,8 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
     if not f.canonical:
         f.canonical = canonical_link(page)
     f.editor_anywhere = editor_anywhere(page, f.title)
+    if not f.author:
+        f.author = meta_author(page, f.source_name, f.editor, f.editor_anywhere)
     if not f.next_pages:
         f.next_pages = find_next_pages(page.root, page.url)
 

@@ -249,6 +249,9 @@ def pick_date(candidates: list[Dated | None]) -> Dated | None:
 _NOT_SOURCE = r"(?<![图片频据料像])"
 _SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来源|新闻来源|消息来源|" + _NOT_SOURCE + r"来源|"
                            + _EN_SOURCE + r")\s*[:：]\s*")
+# "来自 吉林日报" (凤凰网-style info lines), "出处：新华社": only at the start of a line or after a space
+# (prose glues 来自 to the words around it: "来自全国各地的企业"), and only in short lines (see source_from_line).
+_FROM_LABEL = re.compile(r"(?:^|(?<=[\s|｜]))(?:来自|出处)(?:\s*[:：]\s*|\s+)(?=[\u4e00-\u9fffA-Za-z])")
 _VALUE_STOP = re.compile(
     r"\s*[|｜]|\u3000|\s{2,}|\n|"
     r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
@@ -263,7 +266,7 @@ _AUTHOR_LABEL = re.compile(
     r"\s*(?:[:：/／|｜]\s*|\s+)" + _ROLE)
 _AUTHOR_COLON_LABEL = re.compile(r"(?:作者|撰稿|撰文|(?<!编辑)记者|通讯员|" + _EN + r"(?:Author|Reporter|Writer)s?)\s*[:：]\s*" + _ROLE)
 _EDITOR_LABEL = re.compile(r"(?<![主总副])(?:责任编辑|责编|编辑)(?!部)\s*[:：|｜]\s*|" + _EN + r"(?:Editor|Editors|Editor\s+in\s+charge)\s*[:：]\s*")
-_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班|图|摄影|排版|美编|设计)\s*[:：|｜/／]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者|Source|Author|Date)\s*[:：]")
+_EDITOR_STOP = re.compile(r"[)）\]】]|\u3000|\s*(?:审核|审校|校对|监制|终审|初审|二审|三审|主编|出品|制作|值班|图|摄影|排版|美编|设计)\s*[:：|｜/／]|\s+\S{0,10}(?:热线|电话|邮箱|信箱|传真)|\s*\d{3,4}-\d{7,8}|\s*(?:来源|作者|点击|浏览|阅读|访问|发布时间|发布日期|时间|日期|Source|Author|Date|Views)\s*(?:次数|量|数)?\s*[:：]")
 _CLEAN_VALUE = " \t\u3000\u00a0:：,，;；。.、|｜-—()（）[]【】·•"
 _CLEAN_LEFT = _CLEAN_VALUE
 _CLEAN_RIGHT = _CLEAN_VALUE.replace(")", "").replace("）", "")
@@ -296,6 +299,10 @@ def _value_after(line: str, label: re.Pattern[str], stop: re.Pattern[str] = _VAL
 
 def source_from_line(line: str) -> str | None:
     value = _value_after(line, _SOURCE_LABEL)
+    if value is None and len(line) <= 80 and not _PROSE.search(line):
+        value = _value_after(line, _FROM_LABEL)
+        if value and (_search(_FROM_LABEL, value) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·\-－ ]{2,30}", value)):
+            value = None
     if value and len(value) <= 40:
         return value
     return None
@@ -311,6 +318,33 @@ _ROLE_WORD = re.compile(r"\s*(?:本报|特约|见习)?(?:记者|通讯员|实习
 # A part of a byline that names a unit, not a person ("融媒", "新区融媒体中心", "新闻中心").
 _UNIT_PART = re.compile(r"^(?:本报|特约|见习|" + _UNIT + r")$")
 _AUTHOR_STOP = re.compile(_VALUE_STOP.pattern.replace("本报记者|记者|通讯员|", ""))
+
+
+# Common surnames (single and compound): a meta author that does not open with one names no person.
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+             "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+             "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+             "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+             "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯")
+_NOT_PERSON = re.compile(r"网|报|社|台|站|局|委|厅|办|院|所|部|中心|会|市|省|县|区|镇|乡|村|公司|集团|新闻|媒体|融媒|编辑|记者|发布|"
+                         r"政府|频道|客户端|宣传|工作室|团队|课题组")
+
+
+def looks_like_person(value: str | None) -> bool:
+    """One to three names of 2–4 Han characters (space/、-separated), each opening with a common
+    surname and holding no unit word (网, 报, 局, 中心, 编辑 …)."""
+    if not value:
+        return False
+    parts = [p for p in re.split(r"[\s、,，]+", simplified_view(value.strip())) if p]
+    if not 1 <= len(parts) <= 3:
+        return False
+    for part in parts:
+        if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", part) or _NOT_PERSON.search(part) or is_placeholder_author(part):
+            return False
+        if not (part[0] in _SURNAMES or (len(part) >= 3 and part[:2] in _COMPOUND_SURNAMES)):
+            return False
+    return True
 
 
 def is_placeholder_author(value: str | None) -> bool:
@@ -461,7 +495,7 @@ def strip_site_suffix(title: str | None, patterns: tuple[str, ...] = (),
 # A <title> that only names the site or the paper ("长春日报数字报刊", "吉林省人民政府门户网站").
 _SITE_NAME = re.compile(
     r"^(?:[\u4e00-\u9fffA-Za-z·\s]{0,14}?(?:数字报刊?|电子报刊?|电子版|数字版|报刊|日报|晚报|早报|商报|时报|报社|"
-    r"新闻网|信息网|门户网|政务网|政府网|网站|门户网站|人民政府|管委会|管理委员会|频道|官网|首页|客户端|融媒体中心|之窗)"
+    r"新闻网|信息网|门户网|政务网|政府网|网站|门户网站|人民政府|管委会|管理委员会|频道|官网|首页|客户端|融媒体中心|融媒|之窗|APP|App)"
     r"|[\u4e00-\u9fffA-Za-z·]{1,5}网)$")
 # Newspaper page URLs and <title>s: their <title> is the paper's name, the headline is in the page.
 _PAPER_URL = re.compile(r"/(?:html/\d{4}-\d{2}/\d{2}/content_|pc/paper/|paper/|epaper/|szb/|dzb/|e?paper\d*/)|[./](?:epaper|szb|dzb|paper|rb)\.", re.I)
@@ -500,6 +534,17 @@ def looks_like_org_name(text: str | None, site_names: list[str] | tuple[str, ...
     return bool(_ORG_NAME.match(simple))
 
 
+def is_part_of_site_name(text: str | None, site_names: list[str] | tuple[str, ...]) -> bool:
+    """A short text (at most 12 characters, no digits or punctuation) that is one of the page's own
+    site names or a part of one (``长春海关`` of ``中华人民共和国长春海关``, ``农安融媒`` of the app
+    bar): the site or organisation, never a headline."""
+    if not text or not 2 <= len(text) <= 12 or re.search(r"[\d，。！？、：:；;]", text):
+        return False
+    simple = simplified_view(text.strip())
+    return any(simple == simplified_view(n) or (len(simple) >= 3 and simple in simplified_view(n))
+               for n in site_names if n)
+
+
 def is_paper_page(url: str, page_title: str | None) -> bool:
     return bool(_PAPER_URL.search(url or "")) or bool(page_title and _PAPER_TITLE.search(simplified_view(page_title)))
 
@@ -512,7 +557,9 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
     Without agreement the (suffix-stripped) page title wins, unless it only names the site or
     the page is a newspaper page (``paper``): then the first heading that is not a site name."""
     plain_title = strip_site_suffix(page_title, suffixes, site_names) if page_title else None
-    org = bool(plain_title) and looks_like_org_name(plain_title, site_names)
+    org = bool(plain_title) and (looks_like_org_name(plain_title, site_names)
+                                 or (bool(headings) and is_part_of_site_name(plain_title, site_names)
+                                     and all(plain_title not in h for h in headings if h)))
     if org:
         trust_page_title = False            # "吉林省统计局": the site's name, never the headline
     if page_title and (paper or org or looks_like_site_name(plain_title)):
@@ -538,13 +585,43 @@ def pick_title(headings: list[str], page_title: str | None, metas: dict[str, str
     if agreeing:
         return max(agreeing, key=len)
     for s in stripped:                  # a <title> naming only the site is no title: rather null
-        if s and len(s) >= 4 and not looks_like_site_name(s) and not looks_like_org_name(s, site_names):
+        if (s and len(s) >= 4 and not looks_like_site_name(s) and not looks_like_org_name(s, site_names)
+                and not is_part_of_site_name(s, site_names)):
             return s
     for h in headings:
         h = clean_title(h)
         if h and len(h) >= 4 and not looks_like_site_name(h):
             return h
     return None
+
+
+# --- title: a 【column】 prefix ---------------------------------------------------------------
+
+# 【学习贯彻党的二十届三中全会精神】…, 【主题教育进行时】…, 【奋进新征程】…: a column or campaign name before
+# the headline is no part of it.  Kept: a zone or place (【汽开区】, 【长春新区】, 【净月高新区】) and a
+# media kind (【视频】, 【图文】), which sites print as part of the title.
+_COLUMN_PREFIX = re.compile(r"^\s*[【\[]([^】\]]{2,30})[】\]]\s*")
+_KEPT_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}(?:区|县|市|镇|乡|州|省|旗|园|港)|视频|图文|图集|组图|直播|快讯|独家|"
+                          r"音频|微视频|短视频|动画|海报|专访|现场|原创|VR|H5)$", re.I)
+_CAMPAIGN = re.compile(r"学习|贯彻|精神|主题教育|专题|进行时|在行动|系列|聚焦|关注|走基层|两会|二十大|三中全会|全会|"
+                       r"新征程|奋进|喜迎|庆祝|周年|振兴|创城|文明|一线|基层|看|谈|访|之声|时评|观察|纪实|故事|巡礼|风采")
+
+
+def strip_column_prefix(title: str | None) -> str | None:
+    """Drop a leading 【column】 name when what remains is a headline of its own (8+ characters);
+    zone/place and media-kind brackets stay."""
+    if not title:
+        return title
+    m = _COLUMN_PREFIX.match(title)
+    if not m:
+        return title
+    inner = simplified_view(m.group(1).strip())
+    rest = title[m.end():].strip()
+    if len(rest) < 8 or _KEPT_PREFIX.match(inner):
+        return title
+    if len(inner) >= 7 or _CAMPAIGN.search(inner):
+        return rest
+    return title
 
 
 # --- column: 版面 or breadcrumb ------------------------------------------------------------
