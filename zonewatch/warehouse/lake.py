@@ -48,12 +48,11 @@ import duckdb
 from zonewatch.warehouse import load as _load
 from zonewatch.warehouse.location import Location, redact, resolve
 from zonewatch.warehouse.schema import (
-    SCHEMA_VERSION, SOURCES, TABLES, VIEWS, add_column_sql, create_table_sql, create_view_sql, get_table,
+    CATALOG, SCHEMA_VERSION, SOURCES, TABLES, VIEWS, add_column_sql, create_table_sql, create_view_sql, get_table,
 )
 
 log = logging.getLogger(__name__)
 
-CATALOG = "lake"
 CATALOG_FILE = "catalog.ducklake"
 DATA_DIR = "data"
 LOCK_FILE = "writer.lock"

@@ -3,10 +3,18 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from zonewatch.warehouse.lake import CATALOG, Warehouse
-from zonewatch.warehouse.schema import get_table, quote
+import duckdb
+
+from zonewatch.warehouse.schema import CATALOG, get_table, quote
+
+
+class Warehouse(Protocol):
+    """What these queries need of a warehouse (lake.Warehouse, which calls into this module)."""
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection: ...
 
 
 class Snapshot(NamedTuple):

@@ -27,6 +27,7 @@ Disposition = Literal["merge", "append", "replace_by_key"]
 Auto = Literal["run_id", "flow", "now", "snapshot_id"]
 
 SCHEMA_VERSION = 2
+CATALOG = "lake"          # the name the DuckLake catalog is attached as
 
 
 @dataclass(frozen=True)
