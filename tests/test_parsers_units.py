@@ -582,3 +582,73 @@ def test_meta_author_only_when_a_person(metas, editor, expected):
 
 def test_editor_value_stops_at_click_counter():
     assert md.editor_from_line("来源：党委宣传部 发布时间：2024-06-12 16:45 编辑：张蕾 点击：1234") == "张蕾"
+
+
+# --- round-6 held-out fixes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, expected", [
+    ("【林草动态】全省春季森林草原防火工作视频调度会召开", "全省春季森林草原防火工作视频调度会召开"),
+    ("【工作动态】市发改委召开重点项目调度会议", "市发改委召开重点项目调度会议"),
+    ("【政务要闻】长春市召开常务会议研究部署工作", "长春市召开常务会议研究部署工作"),
+    ("【每日快讯】长春新区新签约项目十二个", "长春新区新签约项目十二个"),
+    ("【县域资讯】农安县秋粮收获进度过半", "农安县秋粮收获进度过半"),
+    ("【快讯】长春新区新签约项目十二个", "【快讯】长春新区新签约项目十二个"),     # a media kind, as before
+    ("【汽开区】零部件企业加快向新能源转型", "【汽开区】零部件企业加快向新能源转型"),  # a zone stays
+    ("【视频】兴隆综保区开通首条冷链专线", "【视频】兴隆综保区开通首条冷链专线"),
+    ("【林草动态】短标题", "【林草动态】短标题"),                                 # too little left
+])
+def test_short_column_names_are_stripped(title, expected):
+    assert md.strip_column_prefix(title) == expected
+
+
+@pytest.mark.parametrize("tip", ["分享自「长春发布」小程序", "打开长春发布小程序", "关注“长春发布”公众号", "打开长春发布客户端"])
+def test_mini_program_and_account_names_are_site_names(tip):
+    html = ("<html><head><title>长春发布</title></head><body>"
+            f"<div class='mp-header'><span>长春发布</span><span>{tip}</span></div>"
+            "<div class='article-title'>“月满长春”中秋主题灯会开幕</div>"
+            "<div class='article-info'><span class='source'>长春发布</span> <span>2024年09月18日 20:15</span></div>"
+            "<div class='article-body'><p>9月18日晚，长春市中秋主题灯会在南溪湿地公园开幕，市民游客纷纷前往。</p></div>"
+            "</body></html>")
+    page = generic.Page.of(lxml.html.fromstring(html), "https://h5.example.cn/mp/article/detail?id=1")
+    assert "长春发布" in generic.site_names(page)
+    f = generic.parse(lxml.html.fromstring(html), "https://h5.example.cn/mp/article/detail?id=1")
+    assert f.title == "“月满长春”中秋主题灯会开幕"
+    assert f.published == (datetime(2024, 9, 18, 20, 15, tzinfo=TZ), "minute")
+    assert f.source_name == "长春发布"
+
+
+@pytest.mark.parametrize("line", ["来自 微博 weibo.com", "来自iPhone客户端", "来自 Android", "来自 网页版",
+                                  "来自 HUAWEI Mate 60", "来自 m.example.com", "2024-8-20 19:30 来自 微博 weibo.com"])
+def test_laizi_a_client_or_domain_is_no_source(line):
+    assert md.source_from_line(line) is None
+
+
+def test_laizi_an_outlet_is_still_a_source():
+    assert md.source_from_line("2024年04月02日 14:20:11 来自 吉林日报") == "吉林日报"
+    assert md.source_from_line("来自 长春晚报") == "长春晚报"
+
+
+def test_client_span_is_no_template_source():
+    html = ("<html><body><div class='title'>2024长春马拉松报名开启</div><div><em>长春发布</em> "
+            "<span class='time'>2024-8-20 19:30</span> <span class='from'>来自 微博 weibo.com</span></div>"
+            "<p>8月20日，长春国际马拉松赛报名正式开启，本届赛事总规模3万人。</p></body></html>")
+    page = generic.Page.of(lxml.html.fromstring(html), "https://weibo.example.com/a")
+    assert generic.template_source(page, "2024长春马拉松报名开启") is None
+    assert generic.extract_source(page, "2024长春马拉松报名开启") is None
+
+
+def test_table_cells_pair_label_and_value_and_publish_date_wins():
+    html = ("<html><body><table><tr><td>成文日期：</td><td>2024-06-03</td><td>发布日期：</td><td>2024-06-05</td></tr>"
+            "<tr><td>标题：</td><td colspan='3'>关于印发若干措施的通知</td></tr></table>"
+            "<div><h1>关于印发若干措施的通知</h1><p>各有关单位：现将若干措施印发给你们，请认真贯彻执行。</p>"
+            "<p>长春市人民政府办公厅</p><p>2024年6月3日</p></div></body></html>")
+    page = generic.Page.of(lxml.html.fromstring(html), "http://www.example.gov.cn/a.html")
+    assert generic.table_published_date(page) == (datetime(2024, 6, 5, tzinfo=TZ), "day")
+    assert generic.extract_date(page, "关于印发若干措施的通知") == (datetime(2024, 6, 5, tzinfo=TZ), "day")
+
+
+def test_table_with_only_a_written_date_gives_no_published_date():
+    html = ("<html><body><table><tr><th>成文日期</th><td>2024-06-03</td></tr>"
+            "<tr><td>发布机构</td><td>长春市人民政府办公厅</td></tr></table></body></html>")
+    page = generic.Page.of(lxml.html.fromstring(html), "http://www.example.gov.cn/a.html")
+    assert generic.table_published_date(page) is None

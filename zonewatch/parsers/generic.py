@@ -113,7 +113,10 @@ _LOGO = etree.XPath("descendant::*[@class or @id][contains(@class, 'logo') or co
 _COPYRIGHT_NAME = re.compile(r"(?:版权所有|主办单位|主办|承办|copyright)\s*[:：©]?\s*", re.I)
 
 
-_APP_NAME = re.compile(r"(?:下载|打开|安装)\s*[“\"「]?([\u4e00-\u9fffA-Za-z]{2,12}?)[”\"」]?\s*(?:APP|App|app|客户端)")
+# The app, mini-program or public account a share page comes from names the site: "下载农安融媒APP",
+# "打开长春发布客户端", "分享自「长春发布」小程序", "打开长春发布小程序", "关注“长春发布”公众号".
+_APP_NAME = re.compile(r"(?:下载|打开|安装|分享自|来自|关注|进入|搜索)\s*[“\"「『]?([\u4e00-\u9fffA-Za-z]{2,12}?)[”\"」』]?\s*"
+                       r"(?:APP|App|app|客户端|微信小程序|小程序|微信公众号|公众号|服务号|订阅号)")
 
 
 def site_names(page: Page) -> list[str]:
@@ -279,12 +282,38 @@ def near_published_label(page: Page, title: str | None) -> Dated | None:
     return None
 
 
+# Short table cells: a 信息公开 table prints each label in a cell of its own and the value in the
+# next one (<td>成文日期：</td><td>2024-06-03</td><td>发布日期：</td><td>2024-06-05</td>).
+_SHORT_CELLS = etree.XPath("descendant::*[self::td or self::th][string-length(normalize-space(.)) <= 14]")
+
+
+def table_published_date(page: Page) -> Dated | None:
+    """A date a table labels 发布日期/发布时间 in one cell and prints in the next: label and value
+    are paired across cells, so a 成文日期/印发日期 pair in the same table never dates the page."""
+    for cell in _SHORT_CELLS(page._body)[:400]:
+        label = md.clean_title(raw_text(cell))
+        if not label or not md.is_publish_label_cell(label):
+            continue
+        nxt = cell.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is None or nxt.tag not in ("td", "th"):
+            continue
+        value = md.clean_title(raw_text(nxt))
+        if value and len(value) <= 60:
+            found = md.date_from_text(value)
+            if found:
+                return found
+    return None
+
+
 def extract_date(page: Page, title: str | None, info: list[str] | None = None,
-                 order: tuple[str, ...] = ("info", "labelled", "meta", "near", "label", "url")) -> Dated | None:
+                 order: tuple[str, ...] = ("info", "labelled", "table", "meta", "near", "label", "url")) -> Dated | None:
     """Date candidates in priority order; a later same-day candidate may add the time of day."""
     sources = {
         "info": lambda: md.publication_date(info or [], max_len=10_000),
         "labelled": lambda: near_published_label(page, title),
+        "table": lambda: table_published_date(page),
         "meta": lambda: md.date_from_meta(page.metas) or time_element_date(page),
         "near": lambda: md.publication_date(near_title(page, title)),
         "label": lambda: (next(filter(None, (md.published_label_date(line) for line in page.head
@@ -327,8 +356,8 @@ def template_source(page: Page, title: str | None) -> str | None:
     if not text:
         return None
     labelled = md.source_from_line(text)
-    if labelled or md.is_source_line(text):
-        return labelled
+    if labelled or md.is_source_line(text) or md.is_from_line(text):
+        return labelled                       # "来自 微博 weibo.com": a client, so no 来源 at all
     if (2 <= len(text) <= 30 and not re.search(r"\d", text) and not re.search(r"[:：|｜。，！？]", text)
             and not md.is_placeholder_author(text) and (not title or text not in title)):
         return text
@@ -906,7 +935,7 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
     if not f.title:
         f.title = extract_title(page, suffixes, trust_page_title)
     if f.published is None:
-        f.published = extract_date(page, f.title, info, date_order or ("info", "labelled", "meta", "near", "label", "url"))
+        f.published = extract_date(page, f.title, info, date_order or ("info", "labelled", "table", "meta", "near", "label", "url"))
     if not f.source_name:
         f.source_name = extract_source(page, f.title, info)
     if not f.author:

@@ -165,6 +165,11 @@ def _bare_label(line: str, pattern: re.Pattern[str]) -> bool:
     return bool(m) and len(line) <= 12 and not line[m.end():].strip(" \u3000\u00a0:：")
 
 
+def is_publish_label_cell(text: str) -> bool:
+    """A table cell holding only a publication-date label (``发布日期：``, ``发布时间``)."""
+    return _bare_label(text, _PUBLISH_LABEL) and not _search(_OTHER_DATE_LABEL, text)
+
+
 _PROSE = re.compile(r"[，。！？；]")
 
 
@@ -297,11 +302,31 @@ def _value_after(line: str, label: re.Pattern[str], stop: re.Pattern[str] = _VAL
     return value or None
 
 
+# What follows 来自 on social/app pages is the posting client, not an outlet: "来自 微博 weibo.com",
+# "来自iPhone客户端", "来自 Android", "来自网页版", or any domain name.
+_CLIENT = re.compile(r"(?:^|[\s(（])(?:微博|微信|weibo|iPhone|iPad|iOS|Android|安卓|HarmonyOS|鸿蒙|华为|小米|OPPO|vivo|荣耀|"
+                     r"HUAWEI|Xiaomi|Redmi|红米|Honor|iQOO|OnePlus|一加|Samsung|Galaxy|三星|魅族|Meizu|Pixel|"
+                     r"Mac|Windows|HTML5|Web|网页|网页版|手机|手机版|移动版|电脑|PC)|客户端|网页版|手机版|版客户端|App$|APP$|"
+                     r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|cc|tv|io|me|top|info)\b", re.I)
+
+
+def is_from_client(value: str | None) -> bool:
+    """The value of a 来自 … line names a client, an app or a domain (the posting tool): no 来源."""
+    return bool(value) and bool(_CLIENT.search(simplified_view(value.strip())))
+
+
+def is_from_line(text: str) -> bool:
+    """A short line opening with 来自/出处 (``来自 微博 weibo.com``, ``来自 吉林日报``)."""
+    m = _search(_FROM_LABEL, text.strip())
+    return bool(m) and m.start() == 0
+
+
 def source_from_line(line: str) -> str | None:
     value = _value_after(line, _SOURCE_LABEL)
     if value is None and len(line) <= 80 and not _PROSE.search(line):
         value = _value_after(line, _FROM_LABEL)
-        if value and (_search(_FROM_LABEL, value) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·\-－ ]{2,30}", value)):
+        if value and (_search(_FROM_LABEL, value) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9·\-－ ]{2,30}", value)
+                      or is_from_client(value)):
             value = None
     if value and len(value) <= 40:
         return value
@@ -607,6 +632,10 @@ _CAMPAIGN = re.compile(r"学习|贯彻|精神|主题教育|专题|进行时|在�
                        r"新征程|奋进|喜迎|庆祝|周年|振兴|创城|文明|一线|基层|看|谈|访|之声|时评|观察|纪实|故事|巡礼|风采")
 
 
+# A bracket naming a news column, however short (【林草动态】, 【工作动态】, 【政务要闻】, 【每日快讯】).
+_COLUMN_WORD = re.compile(r"(?:动态|快讯|要闻|速递|资讯|播报|聚焦|关注|视点)$")
+
+
 def strip_column_prefix(title: str | None) -> str | None:
     """Drop a leading 【column】 name when what remains is a headline of its own (8+ characters);
     zone/place and media-kind brackets stay."""
@@ -619,7 +648,7 @@ def strip_column_prefix(title: str | None) -> str | None:
     rest = title[m.end():].strip()
     if len(rest) < 8 or _KEPT_PREFIX.match(inner):
         return title
-    if len(inner) >= 7 or _CAMPAIGN.search(inner):
+    if len(inner) >= 7 or _CAMPAIGN.search(inner) or _COLUMN_WORD.search(inner):
         return rest
     return title
 

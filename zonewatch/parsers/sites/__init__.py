@@ -36,7 +36,7 @@ class SiteSpec:
     pager: tuple[str, ...] = ()
     title_suffixes: tuple[str, ...] = ()    # regexes cut from <title>
     trust_page_title: bool = True           # False where <title> carries column/editor junk
-    date_order: tuple[str, ...] = ("info", "meta", "near", "label", "url")
+    date_order: tuple[str, ...] = ("info", "table", "meta", "near", "label", "url")
     first_page_suffix: str | None = None    # regex of the page suffix of paged URLs (canonical → page 1)
     extra: dict = field(default_factory=dict)
 
