@@ -114,7 +114,7 @@ def test_5xx_is_retried_with_backoff_then_recorded(faulty, key, status):
     row = recorded(faulty, key)
     assert row["ok"] is False and row["status"] == status and row["error_kind"] == "http_status"
     assert row["error"].startswith(f"http_status: {status}") and faulty["pages"][key] in row["error"]
-    hits = faulty["a"].hits[f"/a/{key}.html"]
+    hits = faulty["a"].hit_times[f"/a/{key}.html"]
     assert len(hits) == 3 and row["attempts"] == 3              # ZONEWATCH_RETRIES=2
     gaps = [later - earlier for earlier, later in zip(hits, hits[1:])]
     assert gaps[1] >= 0.35 and gaps[1] > gaps[0]                   # backoff 0.2 s, then 0.4 s
@@ -129,7 +129,7 @@ def test_502_twice_then_200_loads_the_page(faulty):
 def test_429_retry_after_is_honoured(faulty):
     row = recorded(faulty, "e429")
     assert row["ok"] is True and row["attempts"] == 2
-    first, second = faulty["a"].hits["/a/e429.html"]
+    first, second = faulty["a"].hit_times["/a/e429.html"]
     assert second - first >= 0.95                                  # Retry-After: 1
 
 
@@ -196,7 +196,7 @@ def test_robots_disallow(faulty):
 
 
 def test_robots_crawl_delay_is_honoured(faulty):
-    starts = sorted(faulty["b"].hits[p][0] for p in SLOW)
+    starts = sorted(faulty["b"].hit_times[p][0] for p in SLOW)
     assert all(later - earlier >= 0.95 for earlier, later in zip(starts, starts[1:])), starts
     for p in SLOW:
         assert faulty["pages"][p] in faulty["articles"]

@@ -2,14 +2,12 @@
 generated mirrors with deep pagination, and warehouse reads. (No tests in here.)"""
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from zonewatch.warehouse import Warehouse
+
+from test_fetch_support import FaultServer, Reply
 
 ARTICLE_HTML = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
 <div class="nav"><a href="/">首页</a></div>
@@ -23,97 +21,16 @@ def article_html(title: str, day: str = "2025-03-02", first: str | None = None) 
     return ARTICLE_HTML.format(title=title, day=day, first=first)
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
-    delay_s: float = 0.0          # before the status line
-    trickle_s: float = 0.0        # between body bytes
-    content_length: int | None = None   # a larger value than len(body) makes a truncated body
-
-
 def page(text: str, **kw) -> Reply:
     return Reply(body=text.encode("utf-8"), **kw)
 
 
-class FaultSite:
-    """A real HTTP server on 127.0.0.1 playing scripted replies per path (the last one repeats);
-    notes when each path was hit. Unscripted paths are 404."""
+class FaultSite(FaultServer):
+    """The fetch tests' scripted fault server, already started (stop it with ``stop()``)."""
 
     def __init__(self) -> None:
-        self.scripts: dict[str, list[Reply]] = {}
-        self.hits: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return self._server.server_address[1]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def script(self, path: str, *replies: Reply) -> str:
-        self.scripts[path] = list(replies)
-        return self.url(path)
-
-    def count(self, path: str) -> int:
-        return len(self.hits.get(path, []))
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
-        self._server.server_close()
-
-    def _next(self, path: str) -> Reply:
-        with self._lock:
-            times = self.hits.setdefault(path, [])
-            n = len(times)
-            times.append(time.monotonic())
-        script = self.scripts.get(path)
-        if not script:
-            return Reply(404, b"<html><body>not found</body></html>")
-        return script[min(n, len(script) - 1)]
-
-    def _handler(self):
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                reply = site._next(self.path.split("?", 1)[0])
-                try:
-                    if reply.delay_s:
-                        time.sleep(reply.delay_s)
-                    self.send_response(reply.status)
-                    for k, v in reply.headers.items():
-                        self.send_header(k, v)
-                    length = reply.content_length if reply.content_length is not None else len(reply.body)
-                    self.send_header("Content-Length", str(length))
-                    if length != len(reply.body):
-                        self.send_header("Connection", "close")
-                        self.close_connection = True
-                    self.end_headers()
-                    if reply.trickle_s:
-                        for i in range(len(reply.body)):
-                            self.wfile.write(reply.body[i:i + 1])
-                            self.wfile.flush()
-                            time.sleep(reply.trickle_s)
-                    else:
-                        self.wfile.write(reply.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True
-
-        return Handler
+        super().__init__()
+        self.start()
 
 
 def write_registry(path: Path, *sources: dict) -> Path:

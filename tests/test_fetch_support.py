@@ -53,6 +53,7 @@ class FaultServer:
     def __init__(self) -> None:
         self.scripts: dict[str, list[Reply]] = {}
         self.hits: dict[str, int] = {}
+        self.hit_times: dict[str, list[float]] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -63,16 +64,27 @@ class FaultServer:
     def host(self) -> str:
         return "127.0.0.1"
 
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def count(self, path: str) -> int:
+        return self.hits.get(path, 0)
 
     def script(self, path: str, *replies: Reply) -> str:
         self.scripts[path] = list(replies)
         return self.url(path)
 
-    def __enter__(self) -> FaultServer:
-        self._thread.start()
+    def start(self) -> FaultServer:
+        if not self._thread.is_alive():
+            self._thread.start()
         return self
+
+    def __enter__(self) -> FaultServer:
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -87,6 +99,7 @@ class FaultServer:
         with self._lock:
             n = self.hits.get(path, 0)
             self.hits[path] = n + 1
+            self.hit_times.setdefault(path, []).append(time.monotonic())
         script = self.scripts.get(path)
         if not script:
             return Reply(404, b"<html>not found</html>")
@@ -102,7 +115,7 @@ class FaultServer:
                 pass
 
             def do_GET(self) -> None:
-                reply = server._next(self.path)
+                reply = server._next(self.path.split("?", 1)[0])
                 try:
                     if reply.delay_s:
                         time.sleep(reply.delay_s)
@@ -111,6 +124,9 @@ class FaultServer:
                         self.send_header(k, v)
                     length = reply.content_length if reply.content_length is not None else len(reply.body)
                     self.send_header("Content-Length", str(length))
+                    if length != len(reply.body):     # a truncated body: the client must not wait for more
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
                     self.end_headers()
                     if reply.trickle_s:
                         for i in range(len(reply.body)):
@@ -120,6 +136,6 @@ class FaultServer:
                     else:
                         self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    self.close_connection = True
 
         return Handler
