@@ -284,13 +284,25 @@ def near_published_label(page: Page, title: str | None) -> Dated | None:
 
 # Short table cells: a 信息公开 table prints each label in a cell of its own and the value in the
 # next one (<td>成文日期：</td><td>2024-06-03</td><td>发布日期：</td><td>2024-06-05</td>).
-_SHORT_CELLS = etree.XPath("descendant::*[self::td or self::th][string-length(normalize-space(.)) <= 14]")
+def _short_cells(root, limit: int = 400, most: int = 14):
+    n = 0
+    for cell in root.iter("td", "th"):
+        size = 0
+        for piece in cell.itertext():          # stops early: layout cells can hold the whole page
+            size += len(piece.strip())
+            if size > most:
+                break
+        else:
+            yield cell
+            n += 1
+            if n >= limit:
+                return
 
 
 def table_published_date(page: Page) -> Dated | None:
     """A date a table labels 发布日期/发布时间 in one cell and prints in the next: label and value
     are paired across cells, so a 成文日期/印发日期 pair in the same table never dates the page."""
-    for cell in _SHORT_CELLS(page._body)[:400]:
+    for cell in _short_cells(page._body):
         label = md.clean_title(raw_text(cell))
         if not label or not md.is_publish_label_cell(label):
             continue
