@@ -24,9 +24,9 @@ never tuned on):
   p/s set    pages per second per core (CPU time) on the labelled pages
   p/s 100KB  pages per second per core on generated ~100 KB pages (bench/parse_speed.py)
 
-Splits: all, tune, heldout, and each held-out round (heldout-r1: h_* pages, heldout-r2: h2_*
-pages, heldout-r3: h3_* pages, heldout-r4: h4_* pages, heldout-r5: h5_* pages, heldout-r6: h6_* pages, marked ``"round": 2`` … ``6`` in their truth; each round
-was scored once with the code frozen).
+Splits: all, tune, heldout, and each held-out round (heldout-r1: h_* pages, heldout-rN: hN_*
+pages, marked ``"round": N`` in their truth; each round was written after the previous round's
+misses were fixed and scored once with the code frozen).
 
 zonewatch is timed on parse + normalise (``with_keywords=False``); jieba keywords are
 timed separately in bench/parse_speed.py --keywords.
@@ -187,12 +187,16 @@ TOOLS = {
     "readability": run_readability,
 }
 HAS_SOURCE = {"zonewatch"}
-# Printed splits: every page, the tuning pages, all held-out pages, then each held-out round
-# (round 1: the h_* pages; round 2: the h2_* pages, written after round 1's misses were fixed;
-# round 3: the h3_* pages, written after round 2's misses were fixed; round 4: the h4_* pages,
-# written after round 3's misses were fixed; round 5: the h5_* pages, after round 4's fixes;
-# round 6: the h6_* pages, after round 5's fixes).
-SPLITS = ("all", "tune", "heldout", "heldout-r1", "heldout-r2", "heldout-r3", "heldout-r4", "heldout-r5", "heldout-r6")
+# Printed splits: every page, the tuning pages, all held-out pages, then each held-out round in
+# order (round 1: the h_* pages; round N: the hN_* pages, written after round N-1's misses were
+# fixed and scored once with the code frozen).  The rounds are read from the truth files.
+BASE_SPLITS = ("all", "tune", "heldout")
+
+
+def splits_of(cases) -> list[str]:
+    return list(BASE_SPLITS) + [f"heldout-r{r}" for r in sorted({c.round for c in cases if c.round})]
+
+
 HAS_EDITOR = {"zonewatch"}
 HAS_AUTHOR = {"zonewatch", "trafilatura", "gne"}
 HAS_DATE = {"zonewatch", "trafilatura", "gne"}
@@ -358,7 +362,7 @@ def main() -> None:
     speeds: dict[str, tuple[float, float]] = {}
     for tool, fn in TOOLS.items():
         fn(cases[0].pages)                              # warm-up (imports, models)
-        by_split = {name: Score() for name in SPLITS}
+        by_split = {name: Score() for name in splits_of(cases)}
         for case in cases:
             r = fn(case.pages)
             by_split["all"].add(case, r)
@@ -372,7 +376,7 @@ def main() -> None:
             f"{'no-editor':>9s} {'swapped':>7s} {'ends':>6s} {'F1':>6s} {'p/s set':>8s} {'p/s 100KB':>9s}")
     print(head)
     print("-" * len(head))
-    for split in SPLITS:
+    for split in splits_of(cases):
         for tool in TOOLS:
             s = scores[tool][split]
             if not s.n:
