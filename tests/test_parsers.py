@@ -46,7 +46,7 @@ def test_people_page_every_field():
     assert a.published.tzinfo is not None and a.published.utcoffset().total_seconds() == 8 * 3600
     assert a.source_name == "人民网-吉林频道"   # normalised (NFKC turns the full-width hyphen into "-")
     assert a.author == "王小明"                     # the byline paragraph, not the caption's 记者
-    assert a.editor == "张三、李四"
+    assert a.editor == "张三 李四"
     assert a.column == "吉林频道"
     assert a.paragraphs == [
         "人民网长春5月8日电 五月的长春新区，处处是建设的热闹景象。新区负责同志在接受采访时说，今年一季度全区地区生产总值同比增长6.1%。",
@@ -76,7 +76,7 @@ def test_join_pages_does_not_double_the_repeated_lead():
     p2 = parse("people_p2.html", PEOPLE_2)
     joined = join_pages(p1, [p2])
     assert joined.page_count == 2 and joined.next_pages == []
-    assert joined.title == p1.title and joined.published == p1.published and joined.editor == "张三、李四"
+    assert joined.title == p1.title and joined.published == p1.published and joined.editor == "张三 李四"
     assert joined.paragraphs == p1.paragraphs + ["人才引进加码", "新区出台人才政策，今年已引进各类人才一千余人，其中博士六十人。"]
     assert joined.body.endswith("其中博士六十人。")
     assert joined.body.count("五月的长春新区") == 1
@@ -92,7 +92,7 @@ def test_people_traditional_mirror():
     assert a.title == "【视频】长春经开区十年发展访谈"
     assert a.title_raw == "【視頻】長春經開區十年發展訪談"
     assert a.source_name == "人民网-吉林频道"   # normalised: simplified, NFKC
-    assert a.editor == "马某、谢某"
+    assert a.editor == "马某 谢某"
     assert a.published == at(2022, 10, 12, 10, 0)
     assert a.paragraphs == [                              # raw, as printed
         "十年來，經開區堅持把項目建設作為頭等大事，產業規模持續壯大，發展質量顯著提升。",
@@ -233,7 +233,7 @@ def test_generic_people_markup_on_unknown_host():
     assert a.parser == "generic" and a.source_id is None
     assert a.title == "【视频】长春新区培育新动能纪实"
     assert a.published == at(2024, 5, 8, 9, 15)
-    assert a.editor == "张三、李四" and a.author == "王小明"
+    assert a.editor == "张三 李四" and a.author == "王小明"
     assert len(a.paragraphs) == 4
     # the canonical link points at another host: not used
     assert a.canonical_url == "http://example.com/n2/2024/0508/c349771-40800001.html"

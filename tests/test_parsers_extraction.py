@@ -6,7 +6,8 @@ one truth JSON per article next to them (written by hand: title, published minut
 developed against these) or ``heldout`` (written last, never tuned on); both must pass.
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
-(``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes) and ``h6_*`` (``"round": 6``, after round 5's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+(``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes), ``h6_*`` (``"round": 6``, after round 5's fixes)
+and ``h7_*`` (``"round": 7``, after round 6's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -61,6 +62,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 3 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 4 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 5 for c in cases) >= 10
+    assert sum(c["split"] == "heldout" and c.get("round") == 7 for c in cases) >= 20
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -104,7 +106,20 @@ def test_the_set_is_big_enough():
 # 小程序/公众号/客户端 the page names ("分享自「长春发布」小程序") is a site name, never the title; "来自"
 # followed by a client, app or domain ("来自 微博 weibo.com") is no 来源; table cells pair a date label
 # with the next cell's value, and 发布日期 wins over 成文日期.  Only h6_xxgk's parser fallback is left.
+# Round 7 (``"round": 7``, h7_*): 21 pages written by hand after the round-6 fixes, each in the full
+# chrome of its site (8–13 KB: navigation, sidebars with dated lists, share/QR boxes, footers),
+# seven of them registry sites after an imagined redesign; truth by hand before any run, scored
+# once with the parsers frozen (title 100%, minute 100%, 来源 100%, author 40.0%, editor kept out
+# 100%, swapped 0, ends 76.2%, F1 0.996).  Its misses are fixed since, each class by a general rule
+# with a unit test in test_parsers_units (round-7 section): credit lines made only of role-labelled
+# names, anywhere in or beside the body and in info-line segments (记者：甲　通讯员：乙, 界面新闻记者 |
+# 甲, （撰稿：甲　审核：乙）, …长春报道), names one space apart, 原标题 and video-player furniture,
+# kicker/subtitle from the headings beside the title when a site's selectors miss.  Left: two
+# registry sites whose imagined redesign their selectors miss fall back to the generic parser.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
+    # round 7: the generic fallback reads every field right; "parser" says the site parser fell back
+    "h7_cnjiwang": {"parser"},
+    "h7_zgyq": {"parser"},
     # round 6 (h6_*): its title/published/来源 misses are fixed (see the comment above); left:
     "h6_xxgk": {"parser"},                # www.changchun.gov.cn routes to the changchun parser, whose selectors miss
                                           # this 信息公开 template: generic fallback (recorded, as designed) counts as "parser"

@@ -17,6 +17,7 @@ from .dom import load
 from .generic import Fields
 from .keywords import keywords as _keywords
 from .links import extract_links, first_page, strip_query, trs_script_pages, unmirror
+from .metadata import join_names
 from .normalize import is_traditional, normalize_text
 from .registry import resolve
 
@@ -66,8 +67,8 @@ def _article(fields: Fields, url: str, real_url: str, sid: str | None, module, w
         published=published,
         published_precision=precision,
         source_name=_clean(fields.source_name),
-        author=_clean(fields.author),
-        editor=_clean(fields.editor),
+        author=_clean(join_names(fields.author)),
+        editor=_clean(join_names(fields.editor)),
         column=_clean(fields.column),
         paragraphs=fields.paragraphs,
         next_pages=[u for u in fields.next_pages if u != url],

@@ -224,6 +224,50 @@ def extract_title(page: Page, suffixes: tuple[str, ...] = (), trust_page_title: 
     return md.strip_column_prefix(title)
 
 
+# 引题 above and 副题 below the headline: an adjacent heading, or an element whose class says so
+# (``<h3 class="ep-yt">``, ``<h2 class="sub-title">``); a "——…" line below is always a 副题.
+_KICKER_CLASS = re.compile(r"(?:^|[\s_-])(?:pre|pretitle|yt|yinti|kicker|jt|jianti|shoulder)(?:$|[\s_-])", re.I)
+_SUBTITLE_CLASS = re.compile(r"(?:^|[\s_-])(?:sub|subtitle|subtit|ft|futi|fbt)(?:$|[\s_-])", re.I)
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．])")
+
+
+def _neighbour(el, step: str):
+    """The nearest element sibling with text (comments and empty headings skipped)."""
+    node = getattr(el, step)()
+    while node is not None and (not isinstance(node.tag, str) or not raw_text(node).strip()):
+        if isinstance(node.tag, str) and len(node):
+            return None                      # an element with children but no text: a box, not a heading
+        node = getattr(node, step)()
+    return node
+
+
+def _head_line(el, title: str, class_words: re.Pattern[str]) -> str | None:
+    if el is None or has_boilerplate_hint(el):
+        return None
+    text = md.clean_title(raw_text(el))
+    if not text or text == title or not 4 <= len(text) <= 60:
+        return None
+    dash = text.startswith(("——", "—", "--"))
+    if not (dash or el.tag in _HEADINGS or class_words.search(f"{el.get('class', '')} {el.get('id', '')}")):
+        return None
+    if (md.date_from_text(text) or re.search(r"[:：|｜]", text) or _NUMBERED.match(text) or text.endswith("。")
+            or md.looks_like_site_name(text) or md.looks_like_breadcrumb(text) or is_info_line(text)):
+        return None
+    return text
+
+
+def heading_neighbours(page: Page, title: str | None) -> tuple[str | None, str | None]:
+    """(kicker, subtitle) printed right above and below the title element."""
+    el = page.title_el
+    if el is None or not title:
+        return None, None
+    kicker = _head_line(_neighbour(el, "getprevious"), title, _KICKER_CLASS)
+    below = _neighbour(el, "getnext")
+    subtitle = _head_line(below, title, _SUBTITLE_CLASS)
+    return kicker, subtitle
+
+
 def title_index(lines: list[str], title: str | None) -> int | None:
     """Index of the line that prints the title (searching the first few thousand lines)."""
     if not title:
@@ -414,9 +458,16 @@ def extract_author(page: Page, title: str | None, info: list[str] | None = None)
     date/来源 info line, 作者：-style labels elsewhere), else a template's author element.
     Meta author is not trusted: sites put the outlet or the editor there."""
     short = [line for line in near_title(page, title) if len(line) <= 80]
-    return (_first(info or [], md.author_from_line)
+    return (_first(info or [], _credited_author) or _first(info or [], md.author_from_line)
+            or _first(short, _credited_author)
             or _first(short, lambda line: md.author_from_line(line, colon_only=not is_info_line(line)))
             or template_author(page))
+
+
+def _credited_author(line: str) -> str | None:
+    """The writers of a credit line or of an info line's credit segment, all of them."""
+    credits = md.credits_in_line(line)
+    return " ".join(credits[0]) if credits and credits[0] else None
 
 
 def meta_author(page: Page, *others: str | None) -> str | None:
@@ -446,6 +497,21 @@ def extract_editor(page: Page, title: str | None, container=None) -> str | None:
         found = _first((line for line in lines if md.is_editor_line(line)), md.editor_from_line)
         if found:
             return found
+    return None
+
+
+def credits_around(container) -> str | None:
+    """Writers on a credit line just outside the body (``<div class="credit">撰稿：张晨　摄影：李阳</div>``
+    after the text): the lines of the container's parent and grandparent."""
+    el = container
+    for _ in range(2):
+        el = el.getparent() if el is not None else None
+        if el is None or el.tag in ("body", "html"):
+            break
+        for line in text_lines(el, limit=50_000):
+            credits = md.credit_line(line) if len(line) <= 70 else None
+            if credits and credits[0]:
+                return " ".join(credits[0])
     return None
 
 
@@ -891,6 +957,10 @@ def filter_runs(runs: list[Run], found: Fields) -> list[str]:
             if is_link_line(run) or (len(text) <= 60 and _punct(text) <= 1):
                 continue
             recommending = False
+        credits = md.credit_line(text)
+        if credits:                        # "（撰稿：王彬　审核：刘强）", "界面新闻记者 | 冯思远"
+            take_credits(credits, found)
+            continue
         if md.is_editor_line(text):
             found.editor = found.editor or md.editor_from_line(text)
             continue
@@ -917,6 +987,14 @@ def drop_trailing_disclaimers(paragraphs: list[str]) -> None:
     an article may quote a statement)."""
     while paragraphs and is_disclaimer(paragraphs[-1]):
         del paragraphs[-1]
+
+
+def take_credits(credits: tuple[list[str], list[str]], found: Fields) -> None:
+    authors, editors = credits
+    if authors and not found.author:
+        found.author = " ".join(authors)
+    if editors and not found.editor:
+        found.editor = " ".join(editors)
 
 
 def take_bylines(paragraphs: list[str], found: Fields) -> None:
@@ -946,6 +1024,8 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
     """Fill whatever metadata ``f`` still lacks from the generic heuristics."""
     if not f.title:
         f.title = extract_title(page, suffixes, trust_page_title)
+    if f.kicker is None and f.subtitle is None:
+        f.kicker, f.subtitle = heading_neighbours(page, f.title)
     if f.published is None:
         f.published = extract_date(page, f.title, info, date_order or ("info", "labelled", "table", "meta", "near", "label", "url"))
     if not f.source_name:
@@ -970,6 +1050,8 @@ def generic_body(page: Page, f: Fields) -> list[str]:
     paragraphs = paragraphs_from(container, f)
     if not f.editor:
         f.editor = extract_editor(page, f.title, container) or f.editor_anywhere
+    if paragraphs and not f.author:
+        f.author = credits_around(container)
     return paragraphs
 
 

@@ -455,6 +455,97 @@ def lead_reporter(paragraph: str) -> str | None:
     return _names(paragraph[m.start(group):m.end(group)]) or None
 
 
+# --- credit lines -------------------------------------------------------------------------
+# A short line made only of role-labelled names: "记者：孟凡敏　通讯员：邹佳宏", "本报记者 孟凡宇 通讯员
+# 韩雪松", "（撰稿：王彬　审核：刘强）", "（作者：吴佳琪 编辑：许婧文）", "界面新闻记者 | 冯思远",
+# "21世纪经济报道记者 吴佳琪 长春报道".  Writers become the author, 责任编辑/责编/编辑 the editor;
+# photographers, reviewers and proof-readers are named but are neither.
+_WRITER_ROLES = ("本报特约记者", "本报通讯员", "本报记者", "特约记者", "见习记者", "实习记者", "通讯员", "实习生",
+                 "记者", "作者", "撰稿", "撰文", "文字", "采写", "文")
+_EDITOR_ROLES = ("责任编辑", "责编", "编辑")
+_OTHER_ROLES = ("值班编辑", "审核", "审校", "校对", "监制", "终审", "初审", "复审", "二审", "三审", "主编", "出品",
+                "制作", "摄影", "摄像", "图片", "视频", "美编", "设计", "排版", "统筹", "策划", "海报", "剪辑", "配音", "图")
+_ALL_ROLES = sorted(_WRITER_ROLES + _EDITOR_ROLES + _OTHER_ROLES, key=len, reverse=True)
+_SEP = r"[:：|｜/／]"
+# One-character roles (文, 图) need a separator mark after them; longer ones may be followed by a space.
+_CREDIT_ROLE = re.compile(
+    r"(?P<role>" + "|".join(r for r in _ALL_ROLES if len(r) > 1) + r")(?:\s*" + _SEP + r"\s*|\s+)"
+    r"|(?P<role1>文|图)\s*" + _SEP + r"\s*")
+_CREDIT_PLACE = re.compile(r"\s*[\u4e00-\u9fff]{0,6}报道$")       # "… 长春报道": where it was reported
+_CREDIT_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]{1,6}[·•][\u3400-\u9fff]{1,8}")
+_PREFIX = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{1,12}$")      # an outlet glued to a role: "界面新闻记者"
+
+
+def credit_line(line: str) -> tuple[list[str], list[str]] | None:
+    """(authors, editors) when the line is nothing but role-labelled names, else None."""
+    if not line or len(line) > 70:
+        return None
+    simple = simplified_view(line).strip()
+    if re.search(r"[。！？；!?;]", simple):
+        return None
+    inner = simple
+    for _ in range(2):
+        m = re.fullmatch(r"[(（\[【]\s*(.*?)\s*[)）\]】]", inner)
+        if m:
+            inner = m.group(1)
+    found = [(m.start(), m.end(), m.group("role") or m.group("role1")) for m in _CREDIT_ROLE.finditer(inner)]
+    if not found:
+        return None
+    authors: list[str] = []
+    editors: list[str] = []
+    # What comes before the first role may only be an outlet glued to it ("每经记者").
+    head = inner[:found[0][0]]
+    if head and (not _PREFIX.fullmatch(head) or head[-1:].isspace()):
+        return None
+    for i, (start, end, role) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else len(inner)
+        value = inner[end:stop]
+        if i + 1 < len(found):
+            glued = _PREFIX.search(value)           # "程宇轩　每经" + "编辑": the outlet belongs to the next role
+            if glued and glued.start() > 0 and value[glued.start() - 1].isspace():
+                value = value[:glued.start()]
+        else:
+            value = _CREDIT_PLACE.sub("", value)
+        names = [n for n in re.split(r"[\s、，,/／]+", value.strip(" \u3000|｜")) if n]
+        if not names or not all(_credit_name(n) for n in names):
+            return None
+        if role in _WRITER_ROLES:
+            authors += [n for n in names if n not in authors]
+        elif role in _EDITOR_ROLES:
+            editors += [n for n in names if n not in editors]
+    if not authors and not editors:
+        return None
+    full = simplified_view(line)                # same length as the line: names are cut from the raw text
+    return [line[full.index(n):full.index(n) + len(n)] for n in authors], [line[full.index(n):full.index(n) + len(n)] for n in editors]
+
+
+def _credit_name(name: str) -> bool:
+    """A person's name: 2–4 Han characters opening with a common surname, or a name with ·."""
+    if not _CREDIT_NAME.fullmatch(name) or _NOT_PERSON.search(name) or is_placeholder_author(name):
+        return False
+    return "·" in name or "•" in name or looks_like_person(name)
+
+
+def credits_in_line(line: str) -> tuple[list[str], list[str]] | None:
+    """A credit line, or a credit segment of an info line (``… | 作者：孙悦　赵一鸣``, ``… / 作者：甲　乙 / …``)."""
+    found = credit_line(line)
+    if found or len(line) > 160:
+        return found
+    for segment in re.split(r"\s*[|｜]\s*|\s+/\s+", line):
+        if segment and segment != line:
+            found = credit_line(segment)
+            if found and found[0]:
+                return found
+    return None
+
+
+def join_names(value: str | None) -> str | None:
+    """Several names one space apart, whatever the page put between them (、，/ or spaces)."""
+    if not value:
+        return value
+    return " ".join(p for p in re.split(r"[\s、，,/／]+", value) if p) or None
+
+
 # A trailer may open with page furniture: "【纠错】 责任编辑：…", "[打印] [关闭] 编辑：…".
 _FURNITURE = r"(?:[【\[]\s*(?:纠错|打印|关闭|收藏|分享|返回顶部|关闭窗口|打印本页)\s*[】\]]\s*)*"
 _EDITOR_LINE = re.compile(r"^" + _FURNITURE + r"[(（\[【]?\s*(?:(?:责任编辑|责编|编辑|值班编辑|审核|校对)\s*[:：|｜]|(?:Editor|Editors|Editor\s+in\s+charge)\s*[:：])")

@@ -138,4 +138,6 @@ def site_body(spec: SiteSpec, page: Page, f: Fields) -> list[str]:
         f.editor = generic.extract_editor(page, f.title, container)
     if paragraphs and not f.editor:
         f.editor = f.editor_anywhere
+    if paragraphs and not f.author and container.getparent() is not None:
+        f.author = generic.credits_around(container)
     return paragraphs
