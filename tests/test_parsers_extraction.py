@@ -7,7 +7,7 @@ developed against these) or ``heldout`` (written last, never tuned on); both mus
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
 (``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes), ``h6_*`` (``"round": 6``, after round 5's fixes)
-and ``h7_*`` (``"round": 7``, after round 6's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+``h7_*`` (``"round": 7``, after round 6's fixes) and ``h8_*`` (``"round": 8``, after round 7's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -63,6 +63,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 4 for c in cases) >= 12
     assert sum(c["split"] == "heldout" and c.get("round") == 5 for c in cases) >= 10
     assert sum(c["split"] == "heldout" and c.get("round") == 7 for c in cases) >= 20
+    assert sum(c["split"] == "heldout" and c.get("round") == 8 for c in cases) >= 20
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -116,6 +117,13 @@ def test_the_set_is_big_enough():
 # 甲, （撰稿：甲　审核：乙）, …长春报道), names one space apart, 原标题 and video-player furniture,
 # kicker/subtitle from the headings beside the title when a site's selectors miss.  Left: two
 # registry sites whose imagined redesign their selectors miss fall back to the generic parser.
+# Round 8 (``"round": 8``, h8_*): 21 full-chrome pages written alongside round 7 (registry-site
+# variants: photo news, multi-page, 信息公开 table, video page, a 2016 GBK template; ministries and
+# city offices; finance sites and client share pages), truth by hand before any run, scored once
+# with the parsers frozen after the round-7 fixes (title 100%, minute 100%, 来源 94.7%, author 94.1%,
+# editor kept out 100%, swapped 0, ends 95.2%, F1 0.999).  Its two misses are fixed since (round-8
+# section of test_parsers_units): a site's 来源/作者 element that prints its own label, and a
+# standalone picture credit (封面图片来源：…) closing the body.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
     # round 7: the generic fallback reads every field right; "parser" says the site parser fell back
     "h7_cnjiwang": {"parser"},

@@ -743,3 +743,24 @@ def test_no_kicker_or_subtitle_from_column_dates_or_section_heads():
             "</body></html>")
     a = parse_page(html, "http://www.example.gov.cn/a.html", with_keywords=False)
     assert a.kicker is None and a.subtitle is None
+
+
+# --- round-8 held-out fixes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["封面图片来源：每日经济新闻 资料图", "（图片来源：视觉中国）", "题图来源：长春新区"])
+def test_standalone_picture_credits_are_furniture(line):
+    assert generic.is_boilerplate_line(line)
+
+
+def test_source_label_words_inside_prose_stay():
+    assert not generic.is_boilerplate_line("项目资金来源：自有资金及银行贷款。")
+
+
+def test_site_selectors_that_print_their_label_give_the_value():
+    html = ("<html><body><h1 class='articleTitle'>长春国际汽车城：产业链加速集聚</h1>"
+            "<div class='artInfo'><span id='pubtime_baidu'>2024-06-12 15:36:08</span>"
+            "<span id='source_baidu'>来源：<a href='#'>中国网</a></span><span id='author_baidu'>作者：杨帆</span></div>"
+            "<div class='artCon' id='articleBody'><p>今年以来，长春国际汽车城新引进零部件项目二十三个，产业链加速集聚。</p></div>"
+            "</body></html>")
+    a = parse_page(html, "http://zgyq.china.com.cn/2024-06/12/content_1.html", with_keywords=False)
+    assert a.parser == "chinacom" and a.source_name == "中国网" and a.author == "杨帆"
