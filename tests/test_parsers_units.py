@@ -764,3 +764,41 @@ def test_site_selectors_that_print_their_label_give_the_value():
             "</body></html>")
     a = parse_page(html, "http://zgyq.china.com.cn/2024-06/12/content_1.html", with_keywords=False)
     assert a.parser == "chinacom" and a.source_name == "中国网" and a.author == "杨帆"
+
+
+# --- round-9 held-out fixes ------------------------------------------------------------------
+
+def test_bulleted_byline_and_picture_credit_segments():
+    assert md.credit_line("□本报记者 赵琳 通讯员 韩雪") == (["赵琳", "韩雪"], [])
+    assert md.credit_line("文字编辑：沈逸飞　题图来源：长春新区管委会") == ([], ["沈逸飞"])
+    assert md.credit_line("题图来源：长春新区管委会") is None            # names nobody who wrote or edited
+
+
+@pytest.mark.parametrize("text", ["作者：", "来源:", "记者", "Author:", " 稿件来源： "])
+def test_empty_template_fields_are_bare_roles(text):
+    assert md.is_bare_role(text)
+
+
+def test_empty_author_element_gives_no_author():
+    html = ("<html><body><h1 class='articleTitle'>长春新区前三季度新签约项目86个</h1>"
+            "<div class='artInfo'><span id='source_baidu'>来源：中国网</span><span id='author_baidu'>作者：</span></div>"
+            "<div class='artCon' id='articleBody'><p>今年前三季度，长春新区新签约项目86个，协议引资额达1218.6亿元。</p></div>"
+            "</body></html>")
+    a = parse_page(html, "http://zgyq.china.com.cn/2018-11/06/content_1.html", with_keywords=False)
+    assert a.author is None and a.source_name == "中国网"
+
+
+def test_caption_with_a_leading_photo_credit_is_dropped():
+    assert generic.is_photo_credit("开工仪式现场。（摄影 吴刚）")
+    assert not generic.is_photo_credit("开工仪式现场。吴刚介绍了项目进展。")
+
+
+def test_founder_epaper_tags_name_title_kicker_and_subtitle():
+    html = ("<html><head><title>某某日报--长春新区前三季度新签约项目86个</title></head><body><table>"
+            "<tr><td class='font02' align='center'><founder-introtitle>优化营商环境 激发市场活力</founder-introtitle></td></tr>"
+            "<tr><td class='font01' align='center'><founder-title>长春新区前三季度新签约项目86个</founder-title></td></tr>"
+            "<tr><td class='font02' align='center'><founder-subtitle>协议引资额达1218.6亿元</founder-subtitle></td></tr>"
+            "<tr><td>本报记者 王磊</td></tr></table><founder-content><p>11月5日，记者从长春新区获悉，今年前三季度新签约项目86个。</p>"
+            "</founder-content></body></html>")
+    a = parse_page(html, "http://paper.example.com/html/2018-11/06/content_1.htm", with_keywords=False)
+    assert (a.kicker, a.title, a.subtitle) == ("优化营商环境 激发市场活力", "长春新区前三季度新签约项目86个", "协议引资额达1218.6亿元")

@@ -23,7 +23,7 @@ from . import metadata as md
 from .dom import clean_inline, drop, is_hidden, meta_map, raw_text, text_lines
 from .links import absolute, next_pages as find_next_pages
 from .metadata import Dated
-from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS,
+from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS, FOUNDER_TAGS,
                      CHROME_TAGS, DISCLAIMER, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint)
 
 NAME = "generic"
@@ -94,7 +94,7 @@ def page_title(root) -> str | None:
 
 def heading_elements(root, limit: int = 12) -> list[tuple[str, object]]:
     found = []
-    for tag in ("h1", "h2"):
+    for tag in (FOUNDER_TAGS["title"], "h1", "h2"):
         for el in root.iter(tag):
             text = md.clean_title(" ".join(text_lines(el)))
             if text:
@@ -262,6 +262,9 @@ def heading_neighbours(page: Page, title: str | None) -> tuple[str | None, str |
     el = page.title_el
     if el is None or not title:
         return None, None
+    if el.tag == FOUNDER_TAGS["title"]:          # 方正 e-paper markup names all three
+        return tuple(md.clean_title(raw_text(found[0])) if found else None
+                     for found in (list(page.root.iter(FOUNDER_TAGS[k])) for k in ("kicker", "subtitle")))
     kicker = _head_line(_neighbour(el, "getprevious"), title, _KICKER_CLASS)
     below = _neighbour(el, "getnext")
     subtitle = _head_line(below, title, _SUBTITLE_CLASS)
@@ -863,9 +866,10 @@ _CREDIT = re.compile(
     r"(?:摄|摄影|供图|图源|资料图片?|资料照片|图片来源[:：].{1,20}|"
     r"(?:新华社|中新社|新华网|人民网|[\u4e00-\u9fff]{2,8}(?:社|网|报|中心))(?:记者)?\s*(?:[\u4e00-\u9fff·]{2,4}\s*)?发|"
     r"图片?由.{1,30}提供)\s*[)）]?\s*[。.]?\s*$"
+    r"|[(（]\s*(?:摄影|摄|图|图片)\s*[:：/／]?\s*[\u4e00-\u9fff·][\u4e00-\u9fff·\s、]{1,16}[)）]\s*[。.]?\s*$"   # "（摄影 吴刚）"
     r"|^\s*(?:图为|图片|▲|△|↑)")
 # A whole line that is only a picture credit, wherever it stands: "（图片由长春新区提供）", "（李四 摄）".
-_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20})\s*[)）]\s*$")
+_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20}|摄影\s+[\u4e00-\u9fff·\s、]{2,16})\s*[)）]\s*$")
 
 
 def is_photo_credit(text: str) -> bool:

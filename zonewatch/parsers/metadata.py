@@ -464,7 +464,8 @@ _WRITER_ROLES = ("本报特约记者", "本报通讯员", "本报记者", "特�
                  "记者", "作者", "撰稿", "撰文", "文字", "采写", "文")
 _EDITOR_ROLES = ("责任编辑", "责编", "编辑")
 _OTHER_ROLES = ("值班编辑", "审核", "审校", "校对", "监制", "终审", "初审", "复审", "二审", "三审", "主编", "出品",
-                "制作", "摄影", "摄像", "图片", "视频", "美编", "设计", "排版", "统筹", "策划", "海报", "剪辑", "配音", "图")
+                "制作", "摄影", "摄像", "图片", "视频", "美编", "设计", "排版", "统筹", "策划", "海报", "剪辑", "配音", "图",
+                "图片来源", "题图来源", "封面图片来源", "封面来源", "题图", "封面图", "配图")
 _ALL_ROLES = sorted(_WRITER_ROLES + _EDITOR_ROLES + _OTHER_ROLES, key=len, reverse=True)
 _SEP = r"[:：|｜/／]"
 # One-character roles (文, 图) need a separator mark after them; longer ones may be followed by a space.
@@ -483,7 +484,7 @@ def credit_line(line: str) -> tuple[list[str], list[str]] | None:
     simple = simplified_view(line).strip()
     if re.search(r"[。！？；!?;]", simple):
         return None
-    inner = simple
+    inner = simple.lstrip("□■◎●○◆◇▲△▼★☆·•")
     for _ in range(2):
         m = re.fullmatch(r"[(（\[【]\s*(.*?)\s*[)）\]】]", inner)
         if m:
@@ -507,6 +508,10 @@ def credit_line(line: str) -> tuple[list[str], list[str]] | None:
         else:
             value = _CREDIT_PLACE.sub("", value)
         names = [n for n in re.split(r"[\s、，,/／]+", value.strip(" \u3000|｜")) if n]
+        if role in _OTHER_ROLES:                 # a photo or picture credit may name an organisation
+            if not names or len(value.strip()) > 24:
+                return None
+            continue
         if not names or not all(_credit_name(n) for n in names):
             return None
         if role in _WRITER_ROLES:
@@ -537,6 +542,12 @@ def credits_in_line(line: str) -> tuple[list[str], list[str]] | None:
             if found and found[0]:
                 return found
     return None
+
+
+def is_bare_role(text: str) -> bool:
+    """A label with no value: ``作者：``, ``来源:``, ``记者``: a template field left empty."""
+    return bool(re.fullmatch(r"\s*(?:" + "|".join(_ALL_ROLES) + r"|(?:信息|本文|稿件|文章|新闻|消息)?来源|"
+                             + _EN + r"(?:Source|Author|Editor))\s*[:：]?\s*", simplified_view(text)))
 
 
 def join_names(value: str | None) -> str | None:

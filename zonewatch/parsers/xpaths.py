@@ -148,6 +148,9 @@ BOILERPLATE_LINE = re.compile(
 RECOMMEND_HEADER = re.compile(
     r"^\s*[【\[]?\s*(?:往期推荐|往期回顾|往期精选|精彩推荐|推荐阅读|相关阅读|相关新闻|相关链接|延伸阅读|猜你喜欢|更多精彩)\s*[】\]]?\s*$")
 
+# 方正 (Founder) e-paper pages mark headline, 引题 and 副题 with elements of their own.
+FOUNDER_TAGS = {"title": "founder-title", "kicker": "founder-introtitle", "subtitle": "founder-subtitle"}
+
 # Classes of caption elements inside a body.
 CAPTION_CLASS = re.compile(r"(^|[\s_-])(pictext|pic_?text|caption|img_?desc|imgtitle|img_?title|pic_?title|tupian|picdesc)($|[\s_-])", re.I)
 

@@ -88,12 +88,13 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
         f.published = md.date_from_text(_text(root, spec.date))
     if spec.source:
         source = _text(root, spec.source)           # the element may print its label: "来源：中国网"
-        f.source_name = (md.source_from_line(source) or source) if source else None
+        f.source_name = (md.source_from_line(source) or source) if source and not md.is_bare_role(source) else None
     if spec.author:
         author = _text(root, spec.author)
         if author:
             credits = md.credits_in_line(author)
             author = " ".join(credits[0]) if credits and credits[0] else (md.author_from_line(author) or author)
+            author = None if md.is_bare_role(author) else author
         f.author = md.split_roles(author) if author and not md.is_placeholder_author(author) else None
     if spec.editor:
         for line in _lines(root, spec.editor):
