@@ -7,8 +7,8 @@ developed against these) or ``heldout`` (written last, never tuned on); both mus
 Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, written after
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
 (``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes), ``h6_*`` (``"round": 6``, after round 5's fixes)
-``h7_*`` (``"round": 7``, after round 6's fixes), ``h8_*`` (``"round": 8``, after round 7's fixes) and ``h9_*``
-(``"round": 9``, after round 8's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+``h7_*`` (``"round": 7``, after round 6's fixes), ``h8_*`` (``"round": 8``, after round 7's fixes) ``h9_*``
+(``"round": 9``, after round 8's fixes) and ``h10_*`` (``"round": 10``, after round 9's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -66,6 +66,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 7 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 8 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 9 for c in cases) >= 20
+    assert sum(c["split"] == "heldout" and c.get("round") == 10 for c in cases) >= 20
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -133,7 +134,15 @@ def test_the_set_is_big_enough():
 # test_parsers_units): 方正 <founder-title>/<founder-introtitle>/<founder-subtitle> markup (the 副题 was
 # taken as the title), an empty 作者： element read as the author, a bulleted □本报记者 byline, a
 # 文字编辑/题图来源 credit line, a caption whose credit opens with the role ("（摄影 吴刚）").
+# Round 10 (``"round": 10``, h10_*): 21 full-chrome pages written after the round-9 fixes (an
+# interview, a press conference, a data table in the body, statistics bulletins, industry sites, a
+# 融媒体中心), writers reporting only file names, truth by hand, scored once with the parsers frozen
+# (title 100%, minute 100%, 来源 100%, author 100%, editor kept out 100%, swapped 0, ends 90.5%, F1
+# 0.994).  Its body misses are fixed since (round-10 section of test_parsers_units): a print-edition
+# line 《人民日报》（…第10版）, an app advertisement line, and a data table (kept out of the body with a
+# warning: its rows carry no period or subject of their own).
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
+    "h10_cnjiwang": {"parser"},           # an older GBK template of the site: its selectors miss, generic reads it right
     # round 7: the generic fallback reads every field right; "parser" says the site parser fell back
     "h7_cnjiwang": {"parser"},
     "h7_zgyq": {"parser"},

@@ -802,3 +802,34 @@ def test_founder_epaper_tags_name_title_kicker_and_subtitle():
             "</founder-content></body></html>")
     a = parse_page(html, "http://paper.example.com/html/2018-11/06/content_1.htm", with_keywords=False)
     assert (a.kicker, a.title, a.subtitle) == ("优化营商环境 激发市场活力", "长春新区前三季度新签约项目86个", "协议引资额达1218.6亿元")
+
+
+# --- round-10 held-out fixes -----------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["《 人民日报 》（ 2024年06月18日 第 10 版）", "《经济日报》（2024年11月15日 第五版）",
+                                  "海量资讯、精准解读，尽在新浪财经APP", "下载长春发布客户端，阅读更多精彩内容"])
+def test_print_edition_and_app_advert_lines_are_furniture(line):
+    assert generic.is_boilerplate_line(line)
+
+
+def test_a_sentence_naming_an_app_stays():
+    assert not generic.is_boilerplate_line("市民可下载“长春发布”APP查询各区县消费券发放情况。")
+
+
+def test_data_table_leaves_the_body_and_says_so():
+    rows = "".join(f"<tr><td>指标{i}（亿元）</td><td>{100 + i}.5</td><td>{i}.2</td></tr>" for i in range(4))
+    html = ("<html><body><h1>经开区一季度主要经济指标稳中有升</h1><div>2024-04-20 10:00 来源：中国网</div><div class='art'>"
+            "<p>今年一季度，长春经开区主要经济指标稳中有升，地区生产总值同比增长6.9%。</p>"
+            f"<table><tr><th>指标名称</th><th>一季度完成</th><th>同比增长（%）</th></tr>{rows}</table>"
+            "<p>经开区相关负责人表示，下一步将持续在抓项目、稳运行、优服务上下功夫。</p></div></body></html>")
+    a = parse_page(html, "http://www.example.com/a.html", with_keywords=False)
+    assert len(a.paragraphs) == 2 and "1 data table left out of the body" in a.warnings
+
+
+def test_layout_table_holding_the_body_is_read():
+    html = ("<html><body><table><tr><td>发布时间：2024-04-20</td><td>来源：长春发布</td></tr>"
+            "<tr><td colspan='2'><h1>经开区一季度主要经济指标稳中有升</h1></td></tr>"
+            "<tr><td colspan='2'><p>今年一季度，长春经开区主要经济指标稳中有升，地区生产总值同比增长6.9%。</p>"
+            "<p>经开区相关负责人表示，下一步将持续在抓项目、稳运行、优服务上下功夫。</p></td></tr></table></body></html>")
+    a = parse_page(html, "http://www.example.gov.cn/a.html", with_keywords=False)
+    assert len(a.paragraphs) == 2 and not a.warnings

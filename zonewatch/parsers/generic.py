@@ -837,6 +837,11 @@ def collect_runs(container, drop=frozenset(), *, limit: int = MAX_BODY_CHARS) ->
                 or (node is not container and (is_hidden(node) or is_nested_chrome(node)))):
             walker.skip_subtree()
             continue
+        if tag == "table" and node is not container and is_data_table(node):
+            flush()
+            runs.append(Run(text=DATA_TABLE))
+            walker.skip_subtree()
+            continue
         if tag == "br":
             image_only = cur.img and not "".join(cur.parts).strip()
             flush()
@@ -853,6 +858,22 @@ def collect_runs(container, drop=frozenset(), *, limit: int = MAX_BODY_CHARS) ->
 
 
 _TERMINAL = re.compile(r"[。！？；!?;…]")
+DATA_TABLE = "\x00table"
+
+
+def is_data_table(table) -> bool:
+    """A grid of short cells (指标 | 数值 | 增速): figures laid out for the eye, not prose.  Layout
+    tables (the body in a cell, an info row above it) hold at least one long or sentence cell."""
+    rows = [row for row in table.iter("tr")]
+    wide = 0
+    for row in rows:
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        for cell in cells:
+            text = "".join(cell.itertext()).strip()
+            if len(text) > 40 or _TERMINAL.search(text) or cell.find(".//table") is not None:
+                return False
+        wide += len(cells) >= 2
+    return wide >= 2
 
 
 def is_caption_text(text: str) -> bool:
@@ -952,6 +973,10 @@ def filter_runs(runs: list[Run], found: Fields) -> list[str]:
         runs = runs[:-1]
         found.warnings.append(f"body truncated at about {MAX_BODY_CHARS} characters")
     recommending = False
+    tables = sum(run.text == DATA_TABLE for run in runs)
+    if tables:                    # their rows carry no period or subject of their own: kept out of the text
+        found.warnings.append(f"{tables} data table{'s' if tables > 1 else ''} left out of the body")
+        runs = [run for run in runs if run.text != DATA_TABLE]
     for run in mark_captions(runs):
         text = run.text
         if RECOMMEND_HEADER.match(md.simplified_view(text)):
