@@ -477,9 +477,13 @@ _CREDIT_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]{1,6}[·•][\u3
 _PREFIX = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{1,12}$")      # an outlet glued to a role: "界面新闻记者"
 
 
+# A credit line holds one of these (simplified or traditional) characters; other lines are skipped at once.
+_CREDIT_TRIGGER = re.compile(r"[记記者作撰稿编編辑輯责責文员員采採通]")
+
+
 def credit_line(line: str) -> tuple[list[str], list[str]] | None:
     """(authors, editors) when the line is nothing but role-labelled names, else None."""
-    if not line or len(line) > 70:
+    if not line or len(line) > 70 or not _CREDIT_TRIGGER.search(line):
         return None
     simple = simplified_view(line).strip()
     if re.search(r"[。！？；!?;]", simple):
