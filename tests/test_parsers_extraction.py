@@ -8,7 +8,7 @@ Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, writ
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
 (``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes), ``h6_*`` (``"round": 6``, after round 5's fixes)
 ``h7_*`` (``"round": 7``, after round 6's fixes), ``h8_*`` (``"round": 8``, after round 7's fixes) ``h9_*``
-(``"round": 9``, after round 8's fixes) and ``h10_*`` (``"round": 10``, after round 9's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+(``"round": 9``, after round 8's fixes) ``h10_*`` (``"round": 10``, after round 9's fixes) and ``h11_*`` (``"round": 11``, after round 10's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -67,6 +67,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 8 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 9 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 10 for c in cases) >= 20
+    assert sum(c["split"] == "heldout" and c.get("round") == 11 for c in cases) >= 20
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -141,6 +142,14 @@ def test_the_set_is_big_enough():
 # 0.994).  Its body misses are fixed since (round-10 section of test_parsers_units): a print-edition
 # line 《人民日报》（…第10版）, an app advertisement line, and a data table (kept out of the body with a
 # warning: its rows carry no period or subject of their own).
+# Round 11 (``"round": 11``, h11_*): 21 pages of harder families (traditional and BIG5 gateway copies,
+# pinyin annotations, a lying meta charset, undeclared GBK, a generic 3-page article, English labels,
+# URL-only dates, print views, WeChat and aggregator reposts), written after the round-10 fixes by
+# writers reporting only file names, truth by hand, scored once with the parsers frozen (title 100%,
+# minute 100%, 来源 100%, author 91.7%, editor kept out 100%, swapped 0, ends 95.2%, F1 0.999).  Its
+# misses are fixed since (round-11 section of test_parsers_units): "长春报道" after a lead's names, an
+# editor's staff code (王静 PN127), a public account's END mark, a video duration line, a credit line
+# naming only pictures.
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
     "h10_cnjiwang": {"parser"},           # an older GBK template of the site: its selectors miss, generic reads it right
     # round 7: the generic fallback reads every field right; "parser" says the site parser fell back

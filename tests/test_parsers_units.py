@@ -833,3 +833,21 @@ def test_layout_table_holding_the_body_is_read():
             "<p>经开区相关负责人表示，下一步将持续在抓项目、稳运行、优服务上下功夫。</p></td></tr></table></body></html>")
     a = parse_page(html, "http://www.example.gov.cn/a.html", with_keywords=False)
     assert len(a.paragraphs) == 2 and not a.warnings
+
+
+# --- round-11 held-out fixes -----------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [("姜德揚、洪雪 長春報道", "姜德揚 洪雪"), ("张三 报道", "张三"),
+                                             ("王静 PN127", "王静"), ("欧阳长春", "欧阳长春")])
+def test_names_lose_place_of_report_and_staff_codes(value, expected):
+    assert md.join_names(value) == expected
+
+
+@pytest.mark.parametrize("line", ["END", "— END —", "01:36", "1:02:15", "图片：区融媒体中心", "排版｜李四"])
+def test_end_marks_durations_and_picture_credits_are_furniture(line):
+    assert generic.is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", ["Ending the year strong", "图：长春新区夜景，灯火璀璨。", "图片：区融媒体中心，记者在现场采访了企业负责人"])
+def test_prose_that_looks_like_furniture_stays(line):
+    assert not generic.is_boilerplate_line(line)

@@ -554,11 +554,21 @@ def is_bare_role(text: str) -> bool:
                              + _EN + r"(?:Source|Author|Editor))\s*[:：]?\s*", simplified_view(text)))
 
 
+# An editor's staff code after the name ("王静 PN127", "NN040"): not a name.
+_STAFF_CODE = re.compile(r"[A-Za-z]{1,4}\d{2,6}")
+_REPORTED_FROM = re.compile(r"\s+[\u4e00-\u9fff]{0,6}报道$")     # "姜德扬、洪雪 长春报道"
+
+
 def join_names(value: str | None) -> str | None:
-    """Several names one space apart, whatever the page put between them (、，/ or spaces)."""
+    """Several names one space apart, whatever the page put between them (、，/ or spaces);
+    staff codes and a trailing "…报道" (where it was reported) are dropped."""
     if not value:
         return value
-    return " ".join(p for p in re.split(r"[\s、，,/／]+", value) if p) or None
+    place = _REPORTED_FROM.search(simplified_view(value))
+    if place:
+        value = value[:place.start()]
+    parts = [p for p in re.split(r"[\s、，,/／]+", value) if p]
+    return " ".join(p for p in parts if not (_STAFF_CODE.fullmatch(p) and len(parts) > 1)) or None
 
 
 # A trailer may open with page furniture: "【纠错】 责任编辑：…", "[打印] [关闭] 编辑：…".

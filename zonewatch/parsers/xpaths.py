@@ -143,7 +143,10 @@ BOILERPLATE_LINE = re.compile(
     # a newspaper story's print-edition line: "《 人民日报 》（ 2024年06月18日 第 10 版）"
     r"《\s*[^》]{2,16}\s*》\s*[(（]\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*第?\s*\w{1,4}\s*版\s*[)）]|"
     # an app's advertisement line: "海量资讯、精准解读，尽在新浪财经APP", "下载某某客户端，阅读更多"
-    r"[^。！？!?]{0,30}(?:尽在|下载|打开|安装)[^。！？!?]{0,16}(?:APP|App|app|客户端)[^。！？!?]{0,12}"
+    r"[^。！？!?]{0,30}(?:尽在|下载|打开|安装)[^。！？!?]{0,16}(?:APP|App|app|客户端)[^。！？!?]{0,12}|"
+    # a public account's end mark, a video's duration, a credit naming only pictures or layout
+    r"[-—–\s]*(?:the\s+)?end[-—–\s]*|\d{1,2}:\d{2}(?::\d{2})?|"
+    r"(?:图片|图|摄影|摄像|视频|设计|排版|美编|海报|剪辑)\s*[:：｜|/／]\s*[^。！？!?，,:：]{1,20}"
     r")\s*$",
     re.IGNORECASE,
 )
