@@ -8,7 +8,7 @@ Held-out pages come in rounds: ``h_*`` (round 1), ``h2_*`` (``"round": 2``, writ
 round 1's misses were fixed), ``h3_*`` (``"round": 3``, after round 2's fixes), ``h4_*``
 (``"round": 4``, after round 3's fixes) ``h5_*`` (``"round": 5``, after round 4's fixes), ``h6_*`` (``"round": 6``, after round 5's fixes)
 ``h7_*`` (``"round": 7``, after round 6's fixes), ``h8_*`` (``"round": 8``, after round 7's fixes) ``h9_*``
-(``"round": 9``, after round 8's fixes) ``h10_*`` (``"round": 10``, after round 9's fixes) and ``h11_*`` (``"round": 11``, after round 10's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
+(``"round": 9``, after round 8's fixes) ``h10_*`` (``"round": 10``, after round 9's fixes) ``h11_*`` (``"round": 11``, after round 10's fixes) and ``h12_*`` (``"round": 12``, after round 11's fixes); their known misses are listed in ``KNOWN_HELDOUT_MISSES``.
 Pages go through ``zonewatch.pipeline.parse_file`` (raw bytes -> decode -> parse), and
 multi-page articles through ``join_pages`` in order.
 """
@@ -68,6 +68,7 @@ def test_the_set_is_big_enough():
     assert sum(c["split"] == "heldout" and c.get("round") == 9 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 10 for c in cases) >= 20
     assert sum(c["split"] == "heldout" and c.get("round") == 11 for c in cases) >= 20
+    assert sum(c["split"] == "heldout" and c.get("round") == 12 for c in cases) >= 20
     for c in cases:
         for name, _url in c["files"]:
             assert (DATA / "pages" / name).is_file(), name
@@ -150,6 +151,14 @@ def test_the_set_is_big_enough():
 # misses are fixed since (round-11 section of test_parsers_units): "长春报道" after a lead's names, an
 # editor's staff code (王静 PN127), a public account's END mark, a video duration line, a credit line
 # naming only pictures.
+# Round 12 (``"round": 12``, h12_*): 21 pages built to the registry sites' known structure
+# (../shared/sources.md: people current/paged/old/BIG5, 中国网园区, 吉林日报, 吉网政务, 长春市政府) and to
+# the "worth adding" sites (汽开区, 长春新区, 净月, 省政府, 新华网吉林, 国际在线, a pinyin copy site), writers
+# reporting only file names, truth by hand, scored once with the parsers frozen (title 100%, minute
+# 95.2%, 来源 100%, author 100%, editor kept out 100%, swapped 0, ends 100%, F1 1.000).  Its misses are
+# fixed since (round-12 section of test_parsers_units): 中国网园区 pages whose body container had
+# another class (the CMS's enpcontent markers are now found anywhere), a time printed under the
+# mobile copy of a responsive header, a year glued to MM/DD (202409/12).
 KNOWN_HELDOUT_MISSES: dict[str, set[str]] = {
     "h10_cnjiwang": {"parser"},           # an older GBK template of the site: its selectors miss, generic reads it right
     # round 7: the generic fallback reads every field right; "parser" says the site parser fell back

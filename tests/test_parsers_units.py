@@ -851,3 +851,30 @@ def test_end_marks_durations_and_picture_credits_are_furniture(line):
 @pytest.mark.parametrize("line", ["Ending the year strong", "图：长春新区夜景，灯火璀璨。", "图片：区融媒体中心，记者在现场采访了企业负责人"])
 def test_prose_that_looks_like_furniture_stays(line):
     assert not generic.is_boilerplate_line(line)
+
+
+# --- round-12 held-out fixes -----------------------------------------------------------------
+
+def test_year_glued_to_month_and_day():
+    assert md.date_from_text("202409/12 15:46:20") == (datetime(2024, 9, 12, 15, 46, tzinfo=TZ), "minute")
+    assert md.date_from_text("202413/45") is None
+
+
+def test_date_under_the_mobile_copy_of_the_header():
+    html = ("<html><body><div class='pc'><div>新华网吉林频道 &gt; 经济 &gt; 正文</div><div><span>来源：新华网</span></div>"
+            "<h1>长春新区：光电信息产业链加速集聚</h1></div>"
+            "<div class='m'><h1>长春新区：光电信息产业链加速集聚</h1><div class='info'>2024-09-12 15:46:20 来源：新华网</div></div>"
+            "<div id='detail'><p>新华社长春9月12日电 在位于长春新区的一家光电企业生产车间里，机械臂精准抓取镜片，产线满负荷运转。</p></div>"
+            "</body></html>")
+    a = parse_page(html, "http://jl.news.example.cn/20240912/abc/c.html", with_keywords=False)
+    assert (a.published, a.published_precision) == (datetime(2024, 9, 12, 15, 46, tzinfo=TZ), "minute")
+
+
+def test_site_body_markers_found_when_the_container_was_renamed():
+    html = ("<html><body><h1 class='articleTitle'>长春汽开区：数字化车间成片涌现</h1>"
+            "<div class='articleInfo'>时间:2024-09-12 来源 : 中国网园区 作者 : 魏思远</div>"
+            "<div class='renamedBox'><!--enpcontent--><p>今年以来，长春汽开区新建数字化车间二十个，规上工业企业数字化改造加速推进。</p>"
+            "<p>汽开区相关负责人表示，下一步将持续推进新一轮“智改数转”。</p><!--/enpcontent--><div>Back to Top</div></div>"
+            "</body></html>")
+    a = parse_page(html, "http://zgyq.china.com.cn/2024-09/12/content_1.html", with_keywords=False)
+    assert a.parser == "chinacom" and len(a.paragraphs) == 2 and a.author == "魏思远"

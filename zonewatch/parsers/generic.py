@@ -304,6 +304,25 @@ def near_title(page: Page, title: str | None, before: int = 3, after: int = 10) 
     return []
 
 
+def near_repeated_title(page: Page, title: str | None, before: int = 3, after: int = 10) -> Dated | None:
+    """Responsive templates print the header twice (a PC and a mobile copy): a date under a later
+    copy of the title counts when the first copy has none near it."""
+    if not title:
+        return None
+    head = page.head
+    seen = 0
+    for i, line in enumerate(head):
+        if line == title:
+            seen += 1
+            if seen > 1:
+                found = md.publication_date(head[max(0, i - before): i + after])
+                if found:
+                    return found
+            if seen >= 3:
+                break
+    return None
+
+
 _TIME_ELEMENTS = etree.XPath("descendant::time[@datetime] | descendant::*[@itemprop='datePublished'][@datetime or @content]")
 
 
@@ -374,7 +393,7 @@ def extract_date(page: Page, title: str | None, info: list[str] | None = None,
         "labelled": lambda: near_published_label(page, title),
         "table": lambda: table_published_date(page),
         "meta": lambda: md.date_from_meta(page.metas) or time_element_date(page),
-        "near": lambda: md.publication_date(near_title(page, title)),
+        "near": lambda: md.publication_date(near_title(page, title)) or near_repeated_title(page, title),
         "label": lambda: (next(filter(None, (md.published_label_date(line) for line in page.head
                                              if len(line) <= 120)), None)
                           or next(filter(None, (md.labelled_date(line) for line in page.head

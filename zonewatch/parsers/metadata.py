@@ -96,13 +96,16 @@ def _make(year: int, month: int, day: int, hour: int | None = None, minute: int 
 
 # 新华网 prints the year, day and time in separate boxes: "2024 01/16 14:27:05".
 _SPLIT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s+(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)")
+# The same with the year glued to the month (``<span class="year"><em>2024</em></span>09/12``: CSS
+# sets them apart, the text has none): "202409/12 15:46:20".
+_GLUED_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})/(\d{2})(?:\s+(\d{1,2}):(\d{2}))?(?!\d)")
 
 
 def date_from_text(text: str | None) -> Dated | None:
     """The first date (with time of day when printed) in a visible line."""
     if not text:
         return None
-    for pattern in (_DATE, _SPLIT_DATE):
+    for pattern in (_DATE, _SPLIT_DATE, _GLUED_DATE):
         for m in pattern.finditer(text):
             y, mo, d, h, mi = m.groups()
             found = _make(int(y), int(mo), int(d), int(h) if h else None, int(mi) if mi else None)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from lxml import etree
+
 from .. import generic, metadata as md
 from ..dom import text_lines
 from ..generic import Fields, Page
@@ -56,8 +58,6 @@ def _lines(root, selectors: tuple[str, ...]) -> list[str]:
 def between_markers(container, start: str, end: str):
     """A detached copy of the part of ``container`` between two comment markers (or None)."""
     from copy import deepcopy
-
-    from lxml import etree
 
     comments = [c for c in container.iter(etree.Comment)]
     begin = next((c for c in comments if (c.text or "").strip() == start), None)
@@ -131,6 +131,11 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
 
 def site_body(spec: SiteSpec, page: Page, f: Fields) -> list[str]:
     container = select_first(page.root, spec.body)
+    if container is None and spec.body_markers:
+        # The CMS's body markers outlive a renamed container: look for them anywhere in the page.
+        marked = next((c.getparent() for c in page.root.iter(etree.Comment)
+                       if (c.text or "").strip() == spec.body_markers[0]), None)
+        container = marked
     if container is None:
         return []
     if spec.body_markers:
