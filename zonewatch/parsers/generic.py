@@ -61,6 +61,7 @@ class Page:
         self.url = url
         self.metas = meta_map(root)
         self.title_el = None            # the element printing the title, once known
+        self.near_cache: dict = {}      # near_title's answers
         body = root.find("body") if root.tag == "html" else root
         self._body = body if body is not None else root
 
@@ -296,7 +297,16 @@ def title_region(page: Page) -> list[str]:
 
 
 def near_title(page: Page, title: str | None, before: int = 3, after: int = 10) -> list[str]:
-    """Lines around the title: within the title's own block when known, else in the page head."""
+    """Lines around the title: within the title's own block when known, else in the page head
+    (kept on the page: date, 来源 and author all look there)."""
+    key = (title, page.title_el, before, after)
+    found = page.near_cache.get(key)
+    if found is None:
+        found = page.near_cache[key] = _near_title(page, title, before, after)
+    return found
+
+
+def _near_title(page: Page, title: str | None, before: int, after: int) -> list[str]:
     for lines in ((title_region(page) if page.title_el is not None else []), page.head):
         i = title_index(lines, title)
         if i is not None:

@@ -109,14 +109,18 @@ BOILERPLATE_CLASS_WORDS = frozenset({
     "gotop", "backtop", "totop", "qrcode", "erweima", "ewm", "login", "search", "weixin", "wechat",
     "disclaimer", "mianze", "shengming", "statement",
 })
-_CLASS_SPLIT = re.compile(r"[\s_\-]+")
+
+
+_HINT = re.compile(r"(?:^|[\s_\-])(?:" + "|".join(sorted(BOILERPLATE_CLASS_WORDS, key=len, reverse=True))
+                   + r")(?=$|[\s_\-])")
 
 
 def has_boilerplate_hint(el) -> bool:
-    words = f"{el.get('class', '')} {el.get('id', '')}".lower()
-    if not words.strip():
+    """A class/id word (split on spaces, - and _) names chrome: share, hot, footer, nav …"""
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
         return False
-    return any(w in BOILERPLATE_CLASS_WORDS for w in _CLASS_SPLIT.split(words) if w)
+    return bool(_HINT.search(f"{cls or ''} {ident or ''}".lower()))
 
 
 # Leading words of a box that is not the article (traditional forms are simplified first).
