@@ -133,8 +133,10 @@ def test_sigkill_at_20_random_points(built, tmp_path, prefect_server):
                 time.sleep(point)
                 if proc.poll() is None:
                     proc.send_signal(signal.SIGKILL)
-                    killed += 1
-                    assert proc.wait(timeout=30) == -signal.SIGKILL
+                    code = proc.wait(timeout=30)
+                    # the run may end on its own between poll() and the signal: then it was not killed
+                    assert code in (-signal.SIGKILL, 0), log.read_text()[-3000:]
+                    killed += code == -signal.SIGKILL
                 else:
                     assert proc.returncode == 0, log.read_text()[-3000:]
                 before = check_consistent(warehouse, before)
