@@ -878,3 +878,44 @@ def test_site_body_markers_found_when_the_container_was_renamed():
             "</body></html>")
     a = parse_page(html, "http://zgyq.china.com.cn/2024-09/12/content_1.html", with_keywords=False)
     assert a.parser == "chinacom" and len(a.paragraphs) == 2 and a.author == "魏思远"
+
+
+# --- round-13 held-out fixes -----------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["开发区处", "综合科", "办公室", "宣传部", "新闻中心"])
+def test_an_office_is_no_author(value):
+    assert md.author_from_line(f"作者：{value}") is None
+
+
+def test_a_person_is_still_an_author():
+    assert md.author_from_line("作者：张德明") == "张德明"
+
+
+@pytest.mark.parametrize("line", ["通讯员 张德明 摄", "本报记者 李铭摄", "王宇 摄"])
+def test_photo_bylines_are_no_author_and_no_paragraph(line):
+    assert md.byline_author(line) is None
+    assert generic.is_photo_byline(line)
+
+
+@pytest.mark.parametrize("line", ["记者在现场拍摄", "他们拍摄"])
+def test_sentences_ending_in_she_stay(line):
+    assert not generic.is_photo_byline(line)
+
+
+def test_signed_commentary():
+    assert md.byline_author("□ 刘文博") == "刘文博"
+    assert md.byline_author("□ 开发区") is None
+
+
+def test_glued_info_spans_give_every_writer():
+    line = "来源：羊城晚报·羊城派作者：记者 黄嘉欣 通讯员 刘思远发表时间：2025-06-20 08:55"
+    assert md.credits_in_line(line) == (["黄嘉欣", "刘思远"], [])
+
+
+def test_lead_byline_beats_meta_author():
+    html = ("<html><head><meta name='author' content='孙启迪'></head><body><h1>长春新区春季重点项目集中开工</h1>"
+            "<div>2025-03-12 18:20 来源：央广网</div><div class='article'>"
+            "<p>央广网长春3月12日消息（记者 孙启迪 通讯员 白露）3月12日，长春新区2025年春季重点项目集中开工，总投资186亿元。</p>"
+            "<p>此次集中开工项目52个，涵盖先进制造、光电信息、生物医药等领域。</p></div></body></html>")
+    a = parse_page(html, "http://www.example.com/a.html", with_keywords=False)
+    assert a.author == "孙启迪 白露"

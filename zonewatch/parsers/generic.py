@@ -48,6 +48,8 @@ class Fields:
     canonical: str | None = None
     warnings: list[str] = field(default_factory=list)
     editor_anywhere: str | None = None   # an editor line found anywhere on the page (fallback)
+    meta_author: str | None = None       # <meta name="author"> when it names a person: used only if the
+                                         # page's own bylines (info line, lead, credit lines) name nobody
 
 
 HEAD_CHARS = 30_000             # "the top of the page": where breadcrumbs, dates and 来源 lines live
@@ -919,7 +921,15 @@ _CREDIT = re.compile(
     r"|[(（]\s*(?:摄影|摄|图|图片)\s*[:：/／]?\s*[\u4e00-\u9fff·][\u4e00-\u9fff·\s、]{1,16}[)）]\s*[。.]?\s*$"   # "（摄影 吴刚）"
     r"|^\s*(?:图为|图片|▲|△|↑)")
 # A whole line that is only a picture credit, wherever it stands: "（图片由长春新区提供）", "（李四 摄）".
-_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20}|摄影\s+[\u4e00-\u9fff·\s、]{2,16})\s*[)）]\s*$")
+_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20}|摄影\s+[\u4e00-\u9fff·\s、]{2,16})\s*[)）]\s*$"
+                          )
+# Unbracketed: "通讯员 张德明 摄", "本报记者 李铭摄", "王宇 摄" (the names must look like people).
+_PHOTO_BYLINE = re.compile(r"^\s*(?:(?:本报|特约)?(?:记者|通讯员|实习生)\s*)?([\u4e00-\u9fff·、\s]{2,16}?)\s*摄影?\s*$")
+
+
+def is_photo_byline(text: str) -> bool:
+    m = _PHOTO_BYLINE.match(md.simplified_view(text)) if len(text) <= 30 else None
+    return bool(m) and md.looks_like_person(m.group(1).strip())
 
 
 def is_photo_credit(text: str) -> bool:
@@ -945,7 +955,7 @@ def mark_captions(runs: list[Run]) -> list[Run]:
         is_bold = run.bold >= 0.8 * _visible(run.text)
         after_image = prev_image
         prev_image = False
-        if run.caption or _CREDIT_LINE.match(md.simplified_view(run.text)):
+        if run.caption or _CREDIT_LINE.match(md.simplified_view(run.text)) or is_photo_byline(run.text):
             continue
         if (run.img or run.after_img) and (is_caption_text(run.text) or is_photo_credit(run.text)):
             continue
@@ -1096,7 +1106,7 @@ def fill_metadata(page: Page, f: Fields, *, info: list[str] | None = None, suffi
         f.canonical = canonical_link(page)
     f.editor_anywhere = editor_anywhere(page, f.title)
     if not f.author:
-        f.author = meta_author(page, f.source_name, f.editor, f.editor_anywhere)
+        f.meta_author = meta_author(page, f.source_name, f.editor, f.editor_anywhere)
     if not f.next_pages:
         f.next_pages = find_next_pages(page.root, page.url)
 
@@ -1120,4 +1130,5 @@ def parse(root, url: str) -> Fields:
     f.paragraphs = generic_body(page, f)
     if not f.paragraphs:
         f.warnings.append("no body found")
+    f.author = f.author or f.meta_author
     return f

@@ -262,7 +262,7 @@ _SOURCE_LABEL = re.compile(r"(?:信息来源|本文来源|稿件来源|文章来
 _FROM_LABEL = re.compile(r"(?:^|(?<=[\s|｜]))(?:来自|出处)(?:\s*[:：]\s*|\s+)(?=[\u4e00-\u9fffA-Za-z])")
 _VALUE_STOP = re.compile(
     r"\s*[|｜]|\u3000|\s{2,}|\n|"
-    r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|更新时间|时间|日期|浏览|点击|阅读|"
+    r"\s*(?:作者|责任编辑|责编|编辑|本报记者|记者|通讯员|摄影|发布时间|发布日期|发表时间|发表日期|发稿时间|更新时间|时间|日期|浏览|点击|阅读|"
     r"[大中小]?字号|字体|【|\[|分享|打印|来源|" + _EN + r"(?:Date|Time|Source|Author|Editor|Reporter|Published|Views)\s*[:：])|"
     r"\s*(?<!\d)(?:19|20)\d{2}\s*[-年./]|\s*[·•]\s")
 # A newsroom or unit before a role word ("融媒记者", "新区融媒体中心记者", "人民网记者"): not a name.
@@ -406,9 +406,20 @@ def author_from_line(line: str, *, colon_only: bool = False) -> str | None:
         value = _value_after(line, label, _AUTHOR_STOP)
         if value:
             value = split_roles(value)
-        if value and _NAME.match(value) and not _search(_EDITOR_LABEL, value) and not is_placeholder_author(value):
+        if (value and _NAME.match(value) and not _search(_EDITOR_LABEL, value) and not is_placeholder_author(value)
+                and not is_unit_name(value)):
             return value
     return None
+
+
+# An office, not a person: "开发区处", "综合科", "办公室", "宣传部", "新闻中心".
+_UNIT_NAME = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:处|科|室|局|委|办|厅|部|中心|站|所|院|队|组|社|网|报|台|公司|集团|协会|学会|委员会)$")
+
+
+def is_unit_name(value: str) -> bool:
+    """A byline value naming an office or outlet (``作者：开发区处``): no person, so no author."""
+    simple = simplified_view(value.strip())
+    return bool(_UNIT_NAME.match(simple)) and not looks_like_person(simple)
 
 
 def editor_from_line(line: str) -> str | None:
@@ -443,10 +454,17 @@ def byline_author(paragraph: str) -> str | None:
     if len(paragraph) > 40:
         return None
     simple = simplified_view(paragraph)
+    if _PHOTO_END.search(simple):              # "通讯员 张德明 摄": who took the picture, not who wrote
+        return None
     m = _TEXT_AND_PHOTO.match(simple) or _BYLINE.match(simple)
     if not m:
-        return None
+        signed = _SIGNATURE.match(simple)       # "□ 刘文博" closing a commentary
+        return paragraph[signed.start(1):signed.end(1)] if signed and looks_like_person(signed.group(1)) else None
     return _names(paragraph[m.start(1):m.end(1)]) or None
+
+
+_PHOTO_END = re.compile(r"(?:摄|摄影|供图|图)\s*[)）]?\s*$")
+_SIGNATURE = re.compile(r"^[□■◎●]\s*([\u4e00-\u9fff]{2,4})\s*$")
 
 
 def lead_reporter(paragraph: str) -> str | None:
@@ -515,6 +533,8 @@ def credit_line(line: str) -> tuple[list[str], list[str]] | None:
         else:
             value = _CREDIT_PLACE.sub("", value)
         names = [n for n in re.split(r"[\s、，,/／]+", value.strip(" \u3000|｜")) if n]
+        if not names and i + 1 < len(found):     # "作者：记者 甲": the label, then the role
+            continue
         if role in _OTHER_ROLES:                 # a photo or picture credit may name an organisation
             if not names or len(value.strip()) > 24:
                 return None
@@ -548,7 +568,19 @@ def credits_in_line(line: str) -> tuple[list[str], list[str]] | None:
             found = credit_line(segment)
             if found and found[0]:
                 return found
+    # Spans glued without a space ("…羊城派作者：记者 甲 通讯员 乙发表时间：…"): from a 作者： label to
+    # the next label that is not a role.
+    simple = simplified_view(line)
+    for m in re.finditer(r"作者\s*[:：]", simple):
+        rest = simple[m.start():]
+        cut = _CREDIT_CUT.search(rest, m.end() - m.start())
+        found = credit_line(line[m.start():m.start() + (cut.start() if cut else len(rest))])
+        if found and found[0]:
+            return found
     return None
+
+
+_CREDIT_CUT = re.compile(r"(?:来源|发布|发表|更新|时间|日期|浏览|点击|阅读|字号|[|｜])")
 
 
 def is_bare_role(text: str) -> bool:

@@ -126,6 +126,7 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
             f.parser = generic.NAME
         else:
             f.warnings.append("no body found")
+    f.author = f.author or f.meta_author
     return f
 
 
