@@ -24,7 +24,7 @@ from .dom import clean_inline, drop, is_hidden, meta_map, raw_text, text_lines
 from .links import absolute, next_pages as find_next_pages
 from .metadata import Dated
 from .xpaths import (BLOCK_TAGS, BOILERPLATE_BOX_START, BOILERPLATE_LINE, BOLD_TAGS, CAPTION_CLASS, FOUNDER_TAGS,
-                     CHROME_TAGS, DISCLAIMER, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint)
+                     CHROME_TAGS, DISCLAIMER, RECOMMEND_HEADER, SKIP_TAGS, has_boilerplate_hint, page_tokens)
 
 NAME = "generic"
 MAX_BODY_CHARS = 300_000        # a longer body is cut (with a warning): no article is that long
@@ -70,6 +70,11 @@ class Page:
     @classmethod
     def of(cls, root, url: str) -> "Page":
         return cls(root, url)
+
+    @cached_property
+    def tokens(self) -> frozenset[str]:
+        """The page's class words and ids, read once (see :func:`xpaths.page_tokens`)."""
+        return page_tokens(self.root)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -439,7 +444,7 @@ SOURCE_SELECTORS = ("span.from", "span.source", "span.ly", "span.laiyuan", "em.s
 
 def template_source(page: Page, title: str | None) -> str | None:
     from .xpaths import select_first
-    el = select_first(page.root, SOURCE_SELECTORS)
+    el = select_first(page.root, SOURCE_SELECTORS, page.tokens)
     if el is None:
         return None
     text = md.clean_title(raw_text(el))
@@ -477,7 +482,7 @@ AUTHOR_SELECTORS = ("#js_author_name", "span.rich_media_meta_text")
 
 def template_author(page: Page) -> str | None:
     from .xpaths import select_first
-    el = select_first(page.root, AUTHOR_SELECTORS)
+    el = select_first(page.root, AUTHOR_SELECTORS, page.tokens)
     if el is None:
         return None
     text = md.clean_title(raw_text(el))

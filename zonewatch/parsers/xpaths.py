@@ -68,13 +68,31 @@ def select_all(root, selector: str | None) -> list:
     return [el for el in css(selector)(root) if isinstance(el.tag, str)]
 
 
-def select_first(root, selectors: str | tuple[str, ...] | None):
-    """The first element matched by the first selector (of a tuple, or a comma group) that matches."""
+_CLASS_AND_ID = etree.XPath("descendant-or-self::*/@class | descendant-or-self::*/@id")
+
+
+def page_tokens(root) -> frozenset[str]:
+    """Every class word and id on the page: a selector naming one that is missing cannot match."""
+    return frozenset(word for value in _CLASS_AND_ID(root) for word in value.split())
+
+
+@cache
+def _needs(selector: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[.#]([\w-]+)", selector))
+
+
+def select_first(root, selectors: str | tuple[str, ...] | None, tokens: frozenset[str] | None = None):
+    """The first element matched by the first selector (of a tuple, or a comma group) that matches.
+
+    ``tokens`` (:func:`page_tokens` of the page) lets selectors whose classes or ids the page does
+    not have be skipped without walking the tree."""
     if not selectors or root is None:
         return None
     groups = (selectors,) if isinstance(selectors, str) else selectors
     for group in groups:
         for one in group.split(","):
+            if tokens is not None and not all(t in tokens for t in _needs(one)):
+                continue
             found = select_all(root, one)
             if found:
                 return found[0]
