@@ -67,7 +67,7 @@ def _article(fields: Fields, url: str, real_url: str, sid: str | None, module, w
         published=published,
         published_precision=precision,
         source_name=_clean(fields.source_name),
-        author=_clean(join_names(fields.author)),
+        author=_clean(join_names(fields.author or fields.meta_author)),   # the page's bylines first
         editor=_clean(join_names(fields.editor)),
         column=_clean(fields.column),
         paragraphs=fields.paragraphs,

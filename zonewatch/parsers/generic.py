@@ -271,8 +271,9 @@ def heading_neighbours(page: Page, title: str | None) -> tuple[str | None, str |
     if el is None or not title:
         return None, None
     if el.tag == FOUNDER_TAGS["title"]:          # 方正 e-paper markup names all three
-        return tuple(md.clean_title(raw_text(found[0])) if found else None
-                     for found in (list(page.root.iter(FOUNDER_TAGS[k])) for k in ("kicker", "subtitle")))
+        kicker, subtitle = (next(page.root.iter(FOUNDER_TAGS[k]), None) for k in ("kicker", "subtitle"))
+        return (md.clean_title(raw_text(kicker)) if kicker is not None else None,
+                md.clean_title(raw_text(subtitle)) if subtitle is not None else None)
     kicker = _head_line(_neighbour(el, "getprevious"), title, _KICKER_CLASS)
     below = _neighbour(el, "getnext")
     subtitle = _head_line(below, title, _SUBTITLE_CLASS)
@@ -900,9 +901,8 @@ DATA_TABLE = "\x00table"
 def is_data_table(table) -> bool:
     """A grid of short cells (指标 | 数值 | 增速): figures laid out for the eye, not prose.  Layout
     tables (the body in a cell, an info row above it) hold at least one long or sentence cell."""
-    rows = [row for row in table.iter("tr")]
     wide = 0
-    for row in rows:
+    for row in table.iter("tr"):
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
         for cell in cells:
             text = "".join(cell.itertext()).strip()
@@ -926,8 +926,7 @@ _CREDIT = re.compile(
     r"|[(（]\s*(?:摄影|摄|图|图片)\s*[:：/／]?\s*[\u4e00-\u9fff·][\u4e00-\u9fff·\s、]{1,16}[)）]\s*[。.]?\s*$"   # "（摄影 吴刚）"
     r"|^\s*(?:图为|图片|▲|△|↑)")
 # A whole line that is only a picture credit, wherever it stands: "（图片由长春新区提供）", "（李四 摄）".
-_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20}|摄影\s+[\u4e00-\u9fff·\s、]{2,16})\s*[)）]\s*$"
-                          )
+_CREDIT_LINE = re.compile(r"^\s*[(（]\s*(?:图片?由.{1,30}提供|[\u4e00-\u9fff·\s、]{2,20}摄|(?:图|摄影|图片)\s*[/／:：|｜].{1,20}|摄影\s+[\u4e00-\u9fff·\s、]{2,16})\s*[)）]\s*$")
 # Unbracketed: "通讯员 张德明 摄", "本报记者 李铭摄", "王宇 摄" (the names must look like people).
 _PHOTO_BYLINE = re.compile(r"^\s*(?:(?:本报|特约)?(?:记者|通讯员|实习生)\s*)?([\u4e00-\u9fff·、\s]{2,16}?)\s*摄影?\s*$")
 
@@ -1135,5 +1134,4 @@ def parse(root, url: str) -> Fields:
     f.paragraphs = generic_body(page, f)
     if not f.paragraphs:
         f.warnings.append("no body found")
-    f.author = f.author or f.meta_author
     return f

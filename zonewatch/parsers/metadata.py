@@ -493,9 +493,9 @@ _SEP = r"[:：|｜/／]"
 _CREDIT_ROLE = re.compile(
     r"(?P<role>" + "|".join(r for r in _ALL_ROLES if len(r) > 1) + r")(?:\s*" + _SEP + r"\s*|\s+)"
     r"|(?P<role1>文|图)\s*" + _SEP + r"\s*")
-_CREDIT_PLACE = re.compile(r"\s*[\u4e00-\u9fff]{0,6}报道$")       # "… 长春报道": where it was reported
 _CREDIT_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]{1,6}[·•][\u3400-\u9fff]{1,8}")
 _PREFIX = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{1,12}$")      # an outlet glued to a role: "界面新闻记者"
+_REPORTED_FROM = re.compile(r"\s+[\u4e00-\u9fff]{0,6}报道$")     # "姜德扬、洪雪 长春报道": where it was reported
 
 
 # A credit line holds one of these (simplified or traditional) characters; other lines are skipped at once.
@@ -531,7 +531,7 @@ def credit_line(line: str) -> tuple[list[str], list[str]] | None:
             if glued and glued.start() > 0 and value[glued.start() - 1].isspace():
                 value = value[:glued.start()]
         else:
-            value = _CREDIT_PLACE.sub("", value)
+            value = _REPORTED_FROM.sub("", value)       # "吴佳琪 长春报道": where, not who
         names = [n for n in re.split(r"[\s、，,/／]+", value.strip(" \u3000|｜")) if n]
         if not names and i + 1 < len(found):     # "作者：记者 甲": the label, then the role
             continue
@@ -548,7 +548,8 @@ def credit_line(line: str) -> tuple[list[str], list[str]] | None:
     if not authors and not editors:
         return None
     full = simplified_view(line)                # same length as the line: names are cut from the raw text
-    return [line[full.index(n):full.index(n) + len(n)] for n in authors], [line[full.index(n):full.index(n) + len(n)] for n in editors]
+    raw = lambda names: [line[full.index(n):full.index(n) + len(n)] for n in names]  # noqa: E731
+    return raw(authors), raw(editors)
 
 
 def _credit_name(name: str) -> bool:
@@ -583,15 +584,17 @@ def credits_in_line(line: str) -> tuple[list[str], list[str]] | None:
 _CREDIT_CUT = re.compile(r"(?:来源|发布|发表|更新|时间|日期|浏览|点击|阅读|字号|[|｜])")
 
 
+_BARE_ROLE = re.compile(r"\s*(?:" + "|".join(_ALL_ROLES) + r"|(?:信息|本文|稿件|文章|新闻|消息)?来源|"
+                        + _EN + r"(?:Source|Author|Editor))\s*[:：]?\s*")
+
+
 def is_bare_role(text: str) -> bool:
     """A label with no value: ``作者：``, ``来源:``, ``记者``: a template field left empty."""
-    return bool(re.fullmatch(r"\s*(?:" + "|".join(_ALL_ROLES) + r"|(?:信息|本文|稿件|文章|新闻|消息)?来源|"
-                             + _EN + r"(?:Source|Author|Editor))\s*[:：]?\s*", simplified_view(text)))
+    return bool(_BARE_ROLE.fullmatch(simplified_view(text)))
 
 
 # An editor's staff code after the name ("王静 PN127", "NN040"): not a name.
 _STAFF_CODE = re.compile(r"[A-Za-z]{1,4}\d{2,6}")
-_REPORTED_FROM = re.compile(r"\s+[\u4e00-\u9fff]{0,6}报道$")     # "姜德扬、洪雪 长春报道"
 
 
 def join_names(value: str | None) -> str | None:

@@ -43,15 +43,15 @@ class SiteSpec:
     extra: dict = field(default_factory=dict)
 
 
-def _text(root, selectors: tuple[str, ...], tokens: frozenset[str] | None = None) -> str | None:
-    el = select_first(root, selectors, tokens)
+def _text(page: Page, selectors: tuple[str, ...]) -> str | None:
+    el = select_first(page.root, selectors, page.tokens)
     if el is None:
         return None
     return md.clean_title(" ".join(text_lines(el)))
 
 
-def _lines(root, selectors: tuple[str, ...], tokens: frozenset[str] | None = None) -> list[str]:
-    el = select_first(root, selectors, tokens)
+def _lines(page: Page, selectors: tuple[str, ...]) -> list[str]:
+    el = select_first(page.root, selectors, page.tokens)
     return text_lines(el) if el is not None else []
 
 
@@ -81,28 +81,28 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
     f.title = md.clean_title(" ".join(text_lines(title_el))) if title_el is not None else None
     if f.title:
         page.title_el = title_el
-    f.kicker = _text(root, spec.kicker, page.tokens) if spec.kicker else None
-    f.subtitle = _text(root, spec.subtitle, page.tokens) if spec.subtitle else None
-    info = _lines(root, spec.info, page.tokens)
+    f.kicker = _text(page, spec.kicker) if spec.kicker else None
+    f.subtitle = _text(page, spec.subtitle) if spec.subtitle else None
+    info = _lines(page, spec.info)
     if spec.date:
-        f.published = md.date_from_text(_text(root, spec.date, page.tokens))
+        f.published = md.date_from_text(_text(page, spec.date))
     if spec.source:
-        source = _text(root, spec.source, page.tokens)           # the element may print its label: "来源：中国网"
+        source = _text(page, spec.source)           # the element may print its label: "来源：中国网"
         f.source_name = (md.source_from_line(source) or source) if source and not md.is_bare_role(source) else None
     if spec.author:
-        author = _text(root, spec.author, page.tokens)
+        author = _text(page, spec.author)
         if author:
             credits = md.credits_in_line(author)
             author = " ".join(credits[0]) if credits and credits[0] else (md.author_from_line(author) or author)
             author = None if md.is_bare_role(author) else author
         f.author = md.split_roles(author) if author and not md.is_placeholder_author(author) else None
     if spec.editor:
-        for line in _lines(root, spec.editor, page.tokens):
+        for line in _lines(page, spec.editor):
             f.editor = md.editor_from_line(line)
             if f.editor:
                 break
     if spec.column:
-        line = _text(root, spec.column, page.tokens)
+        line = _text(page, spec.column)
         if line:
             f.column = md.banmian(line) or md.breadcrumb_last(line, f.title)
     if spec.pager:
@@ -126,7 +126,6 @@ def parse_with_spec(spec: SiteSpec, root, url: str,
             f.parser = generic.NAME
         else:
             f.warnings.append("no body found")
-    f.author = f.author or f.meta_author
     return f
 
 
@@ -134,9 +133,8 @@ def site_body(spec: SiteSpec, page: Page, f: Fields) -> list[str]:
     container = select_first(page.root, spec.body, page.tokens)
     if container is None and spec.body_markers:
         # The CMS's body markers outlive a renamed container: look for them anywhere in the page.
-        marked = next((c.getparent() for c in page.root.iter(etree.Comment)
-                       if (c.text or "").strip() == spec.body_markers[0]), None)
-        container = marked
+        container = next((c.getparent() for c in page.root.iter(etree.Comment)
+                          if (c.text or "").strip() == spec.body_markers[0]), None)
     if container is None:
         return []
     if spec.body_markers:
